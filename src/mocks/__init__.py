@@ -1,0 +1,1 @@
+"""Handwritten, spec-coupled generators for the bundled APIs."""

@@ -1,0 +1,1 @@
+"""specmock: deterministic mock APIs from OpenAPI documents."""

@@ -1,0 +1,118 @@
+"""The `specmock` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from specmock.config import ApiConfig, Config, load_config
+from specmock.errors import EXIT_DRIFT, SpecmockError
+
+app = typer.Typer(
+    name="specmock",
+    help="Deterministic mock APIs from OpenAPI documents, kept coupled to the spec.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="specmock.toml or pyproject.toml to use instead of the nearest one.")
+]
+RemoteRefs = Annotated[bool, typer.Option("--allow-remote-refs", help="Fetch $refs to http(s) URLs.")]
+
+
+def _echo(message: str) -> None:
+    typer.echo(message)
+
+
+def _config(path: Path | None, specs: list[Path] | None = None) -> Config:
+    """The configuration; with explicit specs and no configuration file, one rooted here."""
+    try:
+        return load_config(path)
+    except SpecmockError:
+        if path is None and specs:
+            return Config(root=Path.cwd(), apis=())
+        raise
+
+
+def _selected(config: Config, specs: list[Path] | None) -> list[ApiConfig]:
+    if not specs:
+        if not config.apis:
+            raise SpecmockError(f"{config.source}: no APIs configured ([[apis]] with name and spec)")
+        return list(config.apis)
+    return [config.api_for_spec(spec) for spec in specs]
+
+
+@app.command()
+def codegen(
+    specs: Annotated[list[Path] | None, typer.Argument(help="Spec files; default: every configured API.")] = None,
+    config_path: ConfigOption = None,
+    allow_remote_refs: RemoteRefs = False,
+) -> None:
+    """Write generated/<api>/ (models, routes, manifest) from each spec."""
+    from specmock.codegen.models import ModelRenderer  # noqa: PLC0415 - keep --help fast
+
+    with ModelRenderer() as renderer:  # started first: it warms up while the rest imports
+        from specmock.codegen.writer import package_dir, render, write  # noqa: PLC0415
+
+        config = _config(config_path, specs)
+        for api in _selected(config, specs):
+            generated = render(config, api, allow_remote_refs=allow_remote_refs, renderer=renderer)
+            for warning in generated.spec.warnings:
+                _echo(f"warning: {api.spec.as_posix()} at {warning}")
+            changed = write(config, generated)
+            target = package_dir(config, api).relative_to(config.root).as_posix()
+            count = len(generated.spec.index.operations)
+            status = f"{len(changed)} file(s) changed" if changed else "unchanged"
+            _echo(f"{api.name}: {api.spec.as_posix()} -> {target}/ ({count} operations; {status})")
+
+
+@app.command()
+def check(
+    apis: Annotated[list[str] | None, typer.Argument(help="API names; default: every configured API.")] = None,
+    config_path: ConfigOption = None,
+    allow_remote_refs: RemoteRefs = False,
+) -> None:
+    """CI drift check: generated/ matches the specs, and the generators still fit them."""
+    from specmock.codegen.models import ModelRenderer  # noqa: PLC0415
+
+    total = 0
+    with ModelRenderer() as renderer:
+        from specmock.codegen.coupling import coupling_problems  # noqa: PLC0415
+        from specmock.codegen.writer import drift, render  # noqa: PLC0415
+
+        config = _config(config_path)
+        selected = [config.api(name) for name in apis] if apis else list(config.apis)
+        if not selected:
+            raise SpecmockError(f"{config.source}: no APIs configured ([[apis]] with name and spec)")
+        for api in selected:
+            generated = render(config, api, allow_remote_refs=allow_remote_refs, renderer=renderer)
+            drifted = drift(config, generated)
+            problems = coupling_problems(config, generated)
+            total += len(drifted) + len(problems)
+            verdict = "ok" if not drifted and not problems else f"{len(drifted) + len(problems)} problem(s)"
+            _echo(f"{api.name} ({api.spec.as_posix()}): {verdict}")
+            for item in drifted:
+                _echo(f"  drift: {item.path} is not what `specmock codegen` makes from {api.spec.as_posix()}")
+                _echo("\n".join("    " + line for line in item.diff.splitlines()))
+            for problem in problems:
+                _echo(f"  coupling: {problem}")
+    if total:
+        _echo(f"specmock check: {total} problem(s). Run `specmock codegen`, then fix the generators named above.")
+        raise typer.Exit(EXIT_DRIFT)
+    _echo(f"specmock check: {len(selected)} API(s) in sync with their specs.")
+
+
+def main() -> None:
+    """Entry point: input errors print one clear message and exit 2 (usage errors too), never a traceback."""
+    try:
+        app()  # standalone: click prints usage errors itself and exits 2
+    except SpecmockError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,152 @@
+"""specmock.toml (or [tool.specmock] in pyproject.toml): which APIs exist and where their files are."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specmock.errors import ConfigError
+
+CONFIG_FILE = "specmock.toml"
+_API_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """One API: its name, its spec and the module of its handwritten generators."""
+
+    name: str
+    spec: Path  # relative to the project root
+    generators: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The project's APIs and where generated code and templates live."""
+
+    root: Path
+    apis: tuple[ApiConfig, ...]
+    output: Path = Path("generated")
+    templates: Path | None = None
+    source: Path | None = None  # the file the config came from
+    pythonpath: tuple[str, ...] = ("src", ".")  # where generators modules import from
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def output_dir(self) -> Path:
+        """Absolute directory of generated packages."""
+        return self.root / self.output
+
+    @property
+    def package(self) -> str:
+        """The import name of the generated packages' parent (generated/ -> `generated`)."""
+        return self.output.name
+
+    @property
+    def import_paths(self) -> list[str]:
+        """Absolute folders to put first on sys.path when importing generators."""
+        return [str((self.root / p).resolve()) for p in self.pythonpath]
+
+    @property
+    def templates_dir(self) -> Path | None:
+        """Absolute directory of the user's template overrides, if any."""
+        return None if self.templates is None else self.root / self.templates
+
+    def api(self, name: str) -> ApiConfig:
+        """The API with this name; ConfigError listing the known ones otherwise."""
+        for api in self.apis:
+            if api.name == name:
+                return api
+        known = ", ".join(a.name for a in self.apis) or "none"
+        raise ConfigError(f"no API named {name!r} in {self.source or 'the configuration'} (known: {known})")
+
+    def api_for_spec(self, spec: Path) -> ApiConfig:
+        """The configured API whose spec is this file, or a new one named after the file."""
+        wanted = spec.resolve()
+        for api in self.apis:
+            if (self.root / api.spec).resolve() == wanted:
+                return api
+        name = re.sub(r"\W", "_", spec.stem.lower())
+        try:
+            relative = wanted.relative_to(self.root.resolve())
+        except ValueError:
+            relative = spec
+        return ApiConfig(name=name, spec=relative)
+
+
+def _table(data: dict[str, Any], source: Path) -> Config:
+    where = str(source)
+    apis_raw = data.get("apis", [])
+    if not isinstance(apis_raw, list):
+        raise ConfigError(f"{where}: 'apis' must be an array of tables ([[apis]])")
+    apis: list[ApiConfig] = []
+    for i, raw in enumerate(apis_raw):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: apis[{i}] must be a table")
+        name, spec = raw.get("name"), raw.get("spec")
+        if not isinstance(name, str) or not _API_NAME.match(name):
+            raise ConfigError(f"{where}: apis[{i}].name must be a lower-case Python identifier, got {name!r}")
+        if not isinstance(spec, str):
+            raise ConfigError(f"{where}: apis[{i}] ({name}) needs 'spec', the path of its OpenAPI document")
+        generators = raw.get("generators")
+        if generators is not None and not isinstance(generators, str):
+            raise ConfigError(f"{where}: apis[{i}].generators must be a module name such as 'mocks.{name}'")
+        if any(a.name == name for a in apis):
+            raise ConfigError(f"{where}: two APIs are named {name!r}")
+        apis.append(ApiConfig(name=name, spec=Path(spec), generators=generators))
+    pythonpath = data.get("pythonpath", ["src", "."])
+    if not isinstance(pythonpath, list) or not all(isinstance(p, str) for p in pythonpath):
+        raise ConfigError(f"{where}: 'pythonpath' must be a list of folders")
+    output = data.get("output", "generated")
+    templates = data.get("templates")
+    if not isinstance(output, str) or (templates is not None and not isinstance(templates, str)):
+        raise ConfigError(f"{where}: 'output' and 'templates' must be paths")
+    return Config(
+        root=source.parent,
+        apis=tuple(apis),
+        output=Path(output),
+        templates=None if templates is None else Path(templates),
+        source=source,
+        pythonpath=tuple(pythonpath),
+        extra={k: v for k, v in data.items() if k not in ("apis", "output", "templates", "pythonpath")},
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def find_config(start: Path | None = None) -> Config | None:
+    """The nearest specmock.toml, or pyproject.toml with [tool.specmock], at or above start."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return _table(_read_toml(candidate), candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool", {}).get("specmock")
+            if isinstance(tool, dict):
+                return _table(tool, pyproject)
+    return None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The configuration at an explicit path, or the nearest one; ConfigError when there is none."""
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file")
+        data = _read_toml(path)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("specmock", {})
+        return _table(data, path.resolve())
+    found = find_config()
+    if found is None:
+        raise ConfigError(f"no {CONFIG_FILE} (or [tool.specmock] in pyproject.toml) here or in any parent folder")
+    return found
