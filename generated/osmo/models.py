@@ -528,7 +528,9 @@ class RegistryCredential(BaseModel):
     registry: str = Field('', description='The Docker registry URL', title='Registry')
     username: str = Field('', description='The username for the Docker registry', title='Username')
     auth: SecretStr = Field(
-        '', description='The authentication token (raw password) for the Docker registry', title='Auth'
+        '',
+        description='The authentication token (raw password) for the Docker registry',
+        title='Auth',
     )
 
 
@@ -586,8 +588,12 @@ class ResourcesEntry(BaseModel):
     conditions: list[str] | None = Field(None, title='Conditions')
     non_workflow_usage_fields: dict[str, Any] = Field(..., title='Non Workflow Usage Fields')
     allocatable_fields: dict[str, Any] = Field(..., title='Allocatable Fields')
-    platform_allocatable_fields: dict[str, Any] | None = Field(None, title='Platform Allocatable Fields')
-    platform_available_fields: dict[str, Any] | None = Field(None, title='Platform Available Fields')
+    platform_allocatable_fields: dict[str, Any] | None = Field(
+        None, title='Platform Allocatable Fields'
+    )
+    platform_available_fields: dict[str, Any] | None = Field(
+        None, title='Platform Available Fields'
+    )
     platform_workflow_allocatable_fields: dict[str, Any] | None = Field(
         None, title='Platform Workflow Allocatable Fields'
     )
@@ -669,15 +675,26 @@ class RsyncConfig(BaseModel):
         ge=0,
         title='Write Bandwidth Limit',
     )
-    allowed_paths: dict[str, RsyncAllowedPath] = Field({}, title='Allowed Paths', validate_default=True)
+    allowed_paths: dict[str, RsyncAllowedPath] = Field(
+        {}, title='Allowed Paths', validate_default=True
+    )
     daemon_debounce_delay: float = Field(
-        30.0, description='Daemon debounce delay for rsync in seconds', gt=0.0, title='Daemon Debounce Delay'
+        30.0,
+        description='Daemon debounce delay for rsync in seconds',
+        gt=0.0,
+        title='Daemon Debounce Delay',
     )
     daemon_poll_interval: float = Field(
-        120.0, description='Daemon poll interval for rsync in seconds', gt=0.0, title='Daemon Poll Interval'
+        120.0,
+        description='Daemon poll interval for rsync in seconds',
+        gt=0.0,
+        title='Daemon Poll Interval',
     )
     daemon_reconcile_interval: float = Field(
-        60.0, description='Daemon reconcile interval for rsync in seconds', gt=0.0, title='Daemon Reconcile Interval'
+        60.0,
+        description='Daemon reconcile interval for rsync in seconds',
+        gt=0.0,
+        title='Daemon Reconcile Interval',
     )
     client_upload_rate_limit: int = Field(
         2097152,
@@ -717,9 +734,13 @@ class StaticDataCredential(BaseModel):
         description="S3 request addressing style for S3-compatible providers. Use 'virtual' for providers such as CoreWeave CAIOS that reject path-style requests, or 'path' for localstack/MinIO-style endpoints.",
         title='Addressing Style',
     )
-    access_key_id: str = Field(..., description='The authentication key for a data backend', title='Access Key Id')
+    access_key_id: str = Field(
+        ..., description='The authentication key for a data backend', title='Access Key Id'
+    )
     access_key: SecretStr = Field(
-        ..., description='The encrypted authentication secret for a data backend', title='Access Key'
+        ...,
+        description='The encrypted authentication secret for a data backend',
+        title='Access Key',
     )
 
 
@@ -842,8 +863,12 @@ class UpdateConfigTagsRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    set_tags: list[str] | None = Field(None, description='Tags to add to the config', title='Set Tags')
-    delete_tags: list[str] | None = Field(None, description='Tags to remove from the config', title='Delete Tags')
+    set_tags: list[str] | None = Field(
+        None, description='Tags to add to the config', title='Set Tags'
+    )
+    delete_tags: list[str] | None = Field(
+        None, description='Tags to remove from the config', title='Delete Tags'
+    )
 
 
 class User(BaseModel):
@@ -861,7 +886,9 @@ class UserCredential(BaseModel):
         populate_by_name=True,
     )
     credential: dict[str, str] = Field(
-        ..., description='The credential dictionary that contains authentication information', title='Credential'
+        ...,
+        description='The credential dictionary that contains authentication information',
+        title='Credential',
     )
 
 
@@ -886,8 +913,12 @@ class UserDataCredential(BaseModel):
         description="S3 request addressing style for S3-compatible providers. Use 'virtual' for providers such as CoreWeave CAIOS that reject path-style requests, or 'path' for localstack/MinIO-style endpoints.",
         title='Addressing Style',
     )
-    access_key_id: str = Field(..., description='The authentication key for a data backend', title='Access Key Id')
-    access_key: str = Field(..., description='The authentication secret for a data backend', title='Access Key')
+    access_key_id: str = Field(
+        ..., description='The authentication key for a data backend', title='Access Key Id'
+    )
+    access_key: str = Field(
+        ..., description='The authentication secret for a data backend', title='Access Key'
+    )
 
 
 class UserListResponse(BaseModel):
@@ -917,7 +948,9 @@ class UserRegistryCredential(BaseModel):
     )
     registry: str = Field('', description='The Docker registry URL', title='Registry')
     username: str = Field('', description='The username for the Docker registry', title='Username')
-    auth: str = Field(..., description='The authentication token for the Docker registry', title='Auth')
+    auth: str = Field(
+        ..., description='The authentication token for the Docker registry', title='Auth'
+    )
 
 
 class UserRole(BaseModel):
@@ -1222,7 +1255,9 @@ class CredentialOptions(BaseModel):
     data_credential: UserDataCredential | None = Field(
         None, description='Authentication information for a data service'
     )
-    generic_credential: UserCredential | None = Field(None, description='Generic authentication information')
+    generic_credential: UserCredential | None = Field(
+        None, description='Generic authentication information'
+    )
 
 
 class DataConfig(BaseModel):
@@ -1230,7 +1265,9 @@ class DataConfig(BaseModel):
         extra='forbid',
         populate_by_name=True,
     )
-    credential: StaticDataCredential | DefaultDataCredential | None = Field(None, title='Credential')
+    credential: StaticDataCredential | DefaultDataCredential | None = Field(
+        None, title='Credential'
+    )
     base_url: str = Field('', title='Base Url')
     websocket_timeout: int = Field(1440, title='Websocket Timeout')
     data_timeout: int = Field(10, title='Data Timeout')
@@ -1269,7 +1306,9 @@ class GroupQueryResponse(BaseModel):
     processing_start_time: AwareDatetime | None = Field(None, title='Processing Start Time')
     scheduling_start_time: AwareDatetime | None = Field(None, title='Scheduling Start Time')
     initializing_start_time: AwareDatetime | None = Field(None, title='Initializing Start Time')
-    remaining_upstream_groups: RemainingUpstreamGroups | None = Field(None, title='Remaining Upstream Groups')
+    remaining_upstream_groups: RemainingUpstreamGroups | None = Field(
+        None, title='Remaining Upstream Groups'
+    )
     downstream_groups: DownstreamGroups | None = Field(None, title='Downstream Groups')
     failure_message: str | None = Field(None, title='Failure Message')
     tasks: list[TaskQueryResponse] = Field([], title='Tasks', validate_default=True)
@@ -1323,7 +1362,9 @@ class LogConfig(BaseModel):
         extra='forbid',
         populate_by_name=True,
     )
-    credential: StaticDataCredential | DefaultDataCredential | None = Field(None, title='Credential')
+    credential: StaticDataCredential | DefaultDataCredential | None = Field(
+        None, title='Credential'
+    )
 
 
 class NotificationConfig(BaseModel):
@@ -1331,7 +1372,9 @@ class NotificationConfig(BaseModel):
         populate_by_name=True,
     )
     slack_token: SecretStr = Field('', title='Slack Token')
-    smtp_settings: SMTPConfig = Field({'host': '', 'sender': '', 'password': ''}, validate_default=True)
+    smtp_settings: SMTPConfig = Field(
+        {'host': '', 'sender': '', 'password': ''}, validate_default=True
+    )
 
 
 class OsmoImageConfig(BaseModel):
@@ -1341,7 +1384,9 @@ class OsmoImageConfig(BaseModel):
     )
     init: str = Field('', title='Init')
     client: str = Field('', title='Client')
-    credential: RegistryCredential = Field({'registry': '', 'username': '', 'auth': ''}, validate_default=True)
+    credential: RegistryCredential = Field(
+        {'registry': '', 'username': '', 'auth': ''}, validate_default=True
+    )
 
 
 class PlatformInput(BaseModel):
@@ -1362,7 +1407,9 @@ class PlatformInput(BaseModel):
     )
     override_pod_template: list[str] = Field([], title='Override Pod Template')
     parsed_pod_template: dict[str, Any] = Field({}, title='Parsed Pod Template')
-    parsed_pod_template_for_accounting: dict[str, Any] = Field({}, title='Parsed Pod Template For Accounting')
+    parsed_pod_template_for_accounting: dict[str, Any] = Field(
+        {}, title='Parsed Pod Template For Accounting'
+    )
 
 
 class PlatformOutput(BaseModel):
@@ -1383,7 +1430,9 @@ class PlatformOutput(BaseModel):
     )
     override_pod_template: list[str] = Field([], title='Override Pod Template')
     parsed_pod_template: dict[str, Any] = Field({}, title='Parsed Pod Template')
-    parsed_pod_template_for_accounting: dict[str, Any] = Field({}, title='Parsed Pod Template For Accounting')
+    parsed_pod_template_for_accounting: dict[str, Any] = Field(
+        {}, title='Parsed Pod Template For Accounting'
+    )
 
 
 class PluginsConfigInput(BaseModel):
@@ -1433,7 +1482,9 @@ class PoolInput(BaseModel):
     )
     common_pod_template: list[str] = Field([], title='Common Pod Template')
     parsed_pod_template: dict[str, Any] = Field({}, title='Parsed Pod Template')
-    parsed_pod_template_for_accounting: dict[str, Any] = Field({}, title='Parsed Pod Template For Accounting')
+    parsed_pod_template_for_accounting: dict[str, Any] = Field(
+        {}, title='Parsed Pod Template For Accounting'
+    )
     common_group_templates: list[str] = Field([], title='Common Group Templates')
     parsed_group_templates: list[dict[str, Any]] = Field([], title='Parsed Group Templates')
     platforms: dict[str, PlatformInput] = Field({}, title='Platforms', validate_default=True)
@@ -1465,7 +1516,9 @@ class PoolOutput(BaseModel):
     )
     common_pod_template: list[str] = Field([], title='Common Pod Template')
     parsed_pod_template: dict[str, Any] = Field({}, title='Parsed Pod Template')
-    parsed_pod_template_for_accounting: dict[str, Any] = Field({}, title='Parsed Pod Template For Accounting')
+    parsed_pod_template_for_accounting: dict[str, Any] = Field(
+        {}, title='Parsed Pod Template For Accounting'
+    )
     common_group_templates: list[str] = Field([], title='Common Group Templates')
     parsed_group_templates: list[dict[str, Any]] = Field([], title='Parsed Group Templates')
     platforms: dict[str, PlatformOutput] = Field({}, title='Platforms', validate_default=True)
@@ -1685,10 +1738,12 @@ class WorkflowConfigInput(BaseModel):
     workflow_app: LogConfig = Field({}, validate_default=True)
     workflow_info: WorkflowInfo = Field({'tags': [], 'max_name_length': 64}, validate_default=True)
     backend_images: OsmoImageConfig = Field(
-        {'init': '', 'client': '', 'credential': {'auth': '', 'registry': '', 'username': ''}}, validate_default=True
+        {'init': '', 'client': '', 'credential': {'auth': '', 'registry': '', 'username': ''}},
+        validate_default=True,
     )
     workflow_alerts: NotificationConfig = Field(
-        {'slack_token': '', 'smtp_settings': {'host': '', 'password': '', 'sender': ''}}, validate_default=True
+        {'slack_token': '', 'smtp_settings': {'host': '', 'password': '', 'sender': ''}},
+        validate_default=True,
     )
     credential_config: CredentialConfig = Field(
         {'disable_registry_validation': [], 'disable_data_validation': []}, validate_default=True
@@ -1701,7 +1756,9 @@ class WorkflowConfigInput(BaseModel):
         {'rsync': {'allowed_paths': {}, 'client_upload_rate_limit': 2097152, 'daemon_debounce_delay': 30.0, 'daemon_poll_interval': 120.0, 'daemon_reconcile_interval': 60.0, 'enable_telemetry': False, 'enabled': False, 'read_bandwidth_limit': 2621440, 'write_bandwidth_limit': 2621440}},
         validate_default=True,
     )
-    labels_config: LabelsConfigInput = Field({'policy': [], 'pod_label_prefix': ''}, validate_default=True)
+    labels_config: LabelsConfigInput = Field(
+        {'policy': [], 'pod_label_prefix': ''}, validate_default=True
+    )
     max_num_tasks: int = Field(20, title='Max Num Tasks')
     max_num_ports_per_task: int = Field(30, title='Max Num Ports Per Task')
     max_retry_per_task: int = Field(0, title='Max Retry Per Task')
@@ -1732,10 +1789,12 @@ class WorkflowConfigOutput(BaseModel):
     workflow_app: LogConfig = Field({}, validate_default=True)
     workflow_info: WorkflowInfo = Field({'tags': [], 'max_name_length': 64}, validate_default=True)
     backend_images: OsmoImageConfig = Field(
-        {'init': '', 'client': '', 'credential': {'auth': '', 'registry': '', 'username': ''}}, validate_default=True
+        {'init': '', 'client': '', 'credential': {'auth': '', 'registry': '', 'username': ''}},
+        validate_default=True,
     )
     workflow_alerts: NotificationConfig = Field(
-        {'slack_token': '', 'smtp_settings': {'host': '', 'password': '', 'sender': ''}}, validate_default=True
+        {'slack_token': '', 'smtp_settings': {'host': '', 'password': '', 'sender': ''}},
+        validate_default=True,
     )
     credential_config: CredentialConfig = Field(
         {'disable_registry_validation': [], 'disable_data_validation': []}, validate_default=True
@@ -1748,7 +1807,9 @@ class WorkflowConfigOutput(BaseModel):
         {'rsync': {'allowed_paths': {}, 'client_upload_rate_limit': 2097152, 'daemon_debounce_delay': 30.0, 'daemon_poll_interval': 120.0, 'daemon_reconcile_interval': 60.0, 'enable_telemetry': False, 'enabled': False, 'read_bandwidth_limit': 2621440, 'write_bandwidth_limit': 2621440}},
         validate_default=True,
     )
-    labels_config: LabelsConfigOutput = Field({'policy': [], 'pod_label_prefix': ''}, validate_default=True)
+    labels_config: LabelsConfigOutput = Field(
+        {'policy': [], 'pod_label_prefix': ''}, validate_default=True
+    )
     max_num_tasks: int = Field(20, title='Max Num Tasks')
     max_num_ports_per_task: int = Field(30, title='Max Num Ports Per Task')
     max_retry_per_task: int = Field(0, title='Max Retry Per Task')

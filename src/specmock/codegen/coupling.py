@@ -261,12 +261,14 @@ def runtime_problems(config: Config, generated: Generated, models: types.ModuleT
 
 
 def coupling_problems(config: Config, generated: Generated) -> list[Problem]:
-    """Every spec-coupling break of one API's generators, without duplicates."""
+    """Every spec-coupling break of one API's generators, each place named once."""
     if generated.api.generators is None:
         return []
     models = fresh_models(config, generated)
-    found: list[Problem] = []
-    for problem in [*static_problems(config, generated, models), *runtime_problems(config, generated, models)]:
-        if problem not in found:
+    found = static_problems(config, generated, models)
+    places = {p.where for p in found}
+    for problem in runtime_problems(config, generated, models):
+        # an import that fails on a line already explained by the reading adds nothing
+        if problem not in found and not (problem.message.startswith("importing ") and problem.where in places):
             found.append(problem)
     return found

@@ -23,10 +23,7 @@ def header(source: str) -> str:
 def options() -> dict[str, Any]:
     """The pinned datamodel-code-generator options (changing one changes every models.py)."""
     from datamodel_code_generator.enums import DataModelType  # noqa: PLC0415 - slow import
-    from datamodel_code_generator.format import (
-        Formatter,
-        PythonVersion,
-    )
+    from datamodel_code_generator.format import Formatter, PythonVersion  # noqa: PLC0415
 
     return {
         "output_model_type": DataModelType.PydanticV2BaseModel,
@@ -34,6 +31,7 @@ def options() -> dict[str, Any]:
         "disable_timestamp": True,
         "strict_nullable": True,
         "formatters": [Formatter.BUILTIN],
+        "builtin_format_line_length": 100,  # explicit: otherwise read from whatever pyproject.toml is near
         "use_standard_collections": True,
         "use_union_operator": True,
         "field_constraints": True,
@@ -41,7 +39,7 @@ def options() -> dict[str, Any]:
         # dotted schema names (io.k8s...) stay classes in one module instead of packages
         "treat_dot_as_module": False,
         # `email` as a plain string: no email-validator needed at run time
-        "type_mappings": ["email=str", "idn-email=str"],
+        "type_mappings": ["email=string", "idn-email=string"],
     }
 
 

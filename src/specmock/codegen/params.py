@@ -114,7 +114,8 @@ def route_param(param: Parameter, index: SpecIndex, taken: set[str]) -> RoutePar
     ann, nullable = ("str", False) if param.has_content else annotation(param.schema, index)
     flat = _flatten(param.schema, index)
     args = [] if param.has_content else _constraints(param.schema, index)
-    if py_name != param.name or param.location == "header":
+    # path placeholders are renamed to py_name in the route (Starlette takes identifiers only)
+    if param.location != "path" and (py_name != param.name or param.location == "header"):
         args.insert(0, f"alias={param.name!r}")
     if param.location == "header":
         args.append("convert_underscores=False")

@@ -37,7 +37,10 @@ def routes_for(spec: LoadedSpec) -> list[Route]:
     for op in sorted(index.operations, key=_specificity):
         taken: set[str] = set()
         params = tuple(route_param(p, index, taken) for p in op.parameters)
-        out.append(Route(op.method, op.path, op.operation_id, identifier(op.operation_id, functions), params))
+        path = op.path
+        for param in params:
+            path = path.replace("{" + param.name + "}", "{" + param.py_name + "}")
+        out.append(Route(op.method, path, op.operation_id, identifier(op.operation_id, functions), params))
     return out
 
 

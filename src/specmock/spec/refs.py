@@ -3,6 +3,7 @@ bundled into the one document, remote references are refused unless the caller a
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,7 @@ class _Bundler:
                     self.name(base), site, f"remote $ref {ref!r} refused; pass --allow-remote-refs to fetch it"
                 )
         elif location:
-            target_file = str(Path(base).parent / location)
+            target_file = os.path.normpath(Path(base).parent / location)
         else:
             target_file = base
         doc = self.document(target_file, base, site)
@@ -153,6 +154,7 @@ def _fetch(url: str, site_file: str, site: str) -> Any:
 
 def bundle(document: Any, file: str, allow_remote: bool = False, name: str | None = None) -> Any:
     """Return a copy of the document with every `$ref` checked and external ones moved inside."""
+    file = os.path.normpath(file)
     bundler = _Bundler(
         root_file=file, allow_remote=allow_remote, documents={file: document}, names={file: name or file}
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema_rs
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
-from openapi_schema_validator._dialects import OPENAPI_SPECIFICATIONS
+from openapi_schema_validator._dialects import OPENAPI_SPECIFICATIONS  # type: ignore[attr-defined]
 from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.validators import (
     OpenAPIV30SpecValidator,

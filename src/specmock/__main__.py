@@ -1,0 +1,5 @@
+"""`python -m specmock`."""
+
+from specmock.cli import main
+
+main()
