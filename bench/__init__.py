@@ -1,0 +1,1 @@
+"""specmock benchmarks: `uv run python -m bench`."""
