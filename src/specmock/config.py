@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,6 @@ class Config:
     templates: Path | None = None
     source: Path | None = None  # the file the config came from
     pythonpath: tuple[str, ...] = ("src", ".")  # where generators modules import from
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def output_dir(self) -> Path:
@@ -77,8 +76,19 @@ class Config:
         return ApiConfig(name=name, spec=relative)
 
 
+_TOP_KEYS = ("apis", "output", "templates", "pythonpath")
+_API_KEYS = ("name", "spec", "generators")
+
+
+def _unknown(keys: Any, known: tuple[str, ...], where: str) -> None:
+    extra = sorted(set(keys) - set(known))
+    if extra:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(extra)} (known: {', '.join(known)})")
+
+
 def _table(data: dict[str, Any], source: Path) -> Config:
     where = str(source)
+    _unknown(data, _TOP_KEYS, where)
     apis_raw = data.get("apis", [])
     if not isinstance(apis_raw, list):
         raise ConfigError(f"{where}: 'apis' must be an array of tables ([[apis]])")
@@ -86,6 +96,7 @@ def _table(data: dict[str, Any], source: Path) -> Config:
     for i, raw in enumerate(apis_raw):
         if not isinstance(raw, dict):
             raise ConfigError(f"{where}: apis[{i}] must be a table")
+        _unknown(raw, _API_KEYS, f"{where}: apis[{i}]")
         name, spec = raw.get("name"), raw.get("spec")
         if not isinstance(name, str) or not _API_NAME.match(name):
             raise ConfigError(f"{where}: apis[{i}].name must be a lower-case Python identifier, got {name!r}")
@@ -111,7 +122,6 @@ def _table(data: dict[str, Any], source: Path) -> Config:
         templates=None if templates is None else Path(templates),
         source=source,
         pythonpath=tuple(pythonpath),
-        extra={k: v for k, v in data.items() if k not in ("apis", "output", "templates", "pythonpath")},
     )
 
 

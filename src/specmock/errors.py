@@ -27,6 +27,7 @@ class SpecError(SpecmockError):
         self.file = file
         self.pointer = pointer
         self.line = line
+        self.detail = message
         place = file if line is None else f"{file}:{line}"
         where = f" at {pointer}" if pointer else ""
         super().__init__(f"{place}{where}: {message}")

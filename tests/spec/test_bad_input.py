@@ -67,7 +67,7 @@ def test_unresolved_ref_names_pointer_and_target(tmp_path: Path) -> None:
     spec = write(tmp_path, GOOD.replace('schemas/Thing"}', 'schemas/Thang"}'))
     code, err = codegen(tmp_path, spec)
     assert code == 2
-    assert "/paths/~1things/get/responses/200/content/application~1json/schema" in err
+    assert err.startswith("error: api.yaml:12 at /paths/~1things/get/responses/200/content/application~1json/schema")
     assert "'#/components/schemas/Thang' does not resolve" in err
 
 
@@ -138,6 +138,13 @@ def test_bad_flags_exit_2(tmp_path: Path, args: list[str]) -> None:
     result = run_specmock(*args, cwd=tmp_path)
     assert result.code == 2, result.text
     assert "Traceback" not in result.text
+
+
+def test_unknown_config_key_is_named(tmp_path: Path) -> None:
+    (tmp_path / "specmock.toml").write_text('outptu = "gen"\n')
+    result = run_specmock("check", cwd=tmp_path)
+    assert result.code == 2
+    assert "unknown key(s) outptu" in result.err
 
 
 def test_bad_config_names_the_key(tmp_path: Path) -> None:

@@ -8,9 +8,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from specmock.errors import SpecError
 from specmock.spec.index import Operation, Parameter, SpecIndex, build_index
 from specmock.spec.refs import bundle
-from specmock.spec.source import parse, read_text
+from specmock.spec.source import line_of, parse, read_text
 from specmock.spec.validate_version import openapi_version
 
 __all__ = ["LoadedSpec", "Operation", "Parameter", "SpecIndex", "load_spec"]
@@ -58,7 +59,12 @@ def load_spec(
     text = read_text(Path(path), file)
     raw = parse(text, file)
     version = openapi_version(raw, file)
-    document = bundle(raw, str(path), allow_remote=allow_remote_refs, name=file)
+    try:
+        document = bundle(raw, str(path), allow_remote=allow_remote_refs, name=file)
+    except SpecError as exc:
+        if exc.line is None and exc.file == file and exc.pointer:
+            raise SpecError(exc.file, exc.pointer, exc.detail, line_of(text, exc.pointer)) from None
+        raise
     spec = LoadedSpec(file=file, text=text, document=document, version=version)
     if check:
         spec.validate()
