@@ -45,6 +45,18 @@ def run_specmock(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def copy_repo(target: Path) -> Path:
+    """A copy of what `specmock check` reads in this repository: config, specs, generated, generators."""
+    for part in ("specmock.toml", "specs", "generated", "src/mocks"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / part)
+    return target
+
+
 @pytest.fixture
 def petshop(tmp_path: Path) -> Path:
     """A fresh copy of the petshop fixture project, codegen already run."""

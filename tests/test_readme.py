@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_specmock
+from tests.conftest import REPO, copy_repo, run_specmock
 
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
 def blocks() -> list[str]:
     return BLOCK.findall((REPO / "README.md").read_text())
-
-
-def copy_repo(target: Path) -> Path:
-    for part in ("specmock.toml", "specs", "generated", "src/mocks"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target / part)
-    return target
 
 
 def test_readme_has_examples() -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, run_specmock
+from tests.conftest import copy_repo, run_specmock
 
 
 def edit(project: Path, old: str, new: str) -> None:
@@ -91,14 +90,7 @@ def test_removed_schema_names_class(petshop: Path) -> None:
 
 def test_osmo_rename_in_a_copy_names_workflow_status(tmp_path: Path) -> None:
     """The issue's own acceptance check, on a copy of this repository's spec and generators."""
-    project = tmp_path / "repo"
-    for part in ("specmock.toml", "specs", "generated", "src/mocks"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            project.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, project / part)
+    project = copy_repo(tmp_path / "repo")
     spec = project / "specs" / "osmo.yaml"
     spec.write_text(spec.read_text().replace("- FAILED_PREEMPTED\n", "- FAILED_PREEMPTION\n"))
     result = run_specmock("check", cwd=project)
