@@ -107,6 +107,68 @@ def check(
     _echo(f"specmock check: {len(selected)} API(s) in sync with their specs.")
 
 
+@app.command()
+def serve(
+    apis: Annotated[list[str] | None, typer.Argument(help="API names; default: every configured API.")] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
+    seed: Annotated[int, typer.Option(help="Seed of all generated data.")] = 0,
+    volume: Annotated[
+        list[str] | None, typer.Option(help="low|default|high, or <api>.<collection>=N (repeatable).")
+    ] = None,
+    latency: Annotated[str | None, typer.Option(help="Added delay: 50ms, 0.2s or 20-80ms.")] = None,
+    error_rate: Annotated[str | None, typer.Option(help="Share of requests answered 5xx: 0.05 or 5%.")] = None,
+    clock: Annotated[str, typer.Option(help="now, frozen:<ISO time> or speed:<N>.")] = "now",
+    state: Annotated[str, typer.Option(help="Where writes are kept: memory or sqlite:<path>.")] = "memory",
+    validate: Annotated[str, typer.Option(help="Check responses with openapi-core: off, sample or strict.")] = "off",
+    admin_token: Annotated[
+        str | None, typer.Option(help="Allow /_specmock/ from anywhere with this bearer token.")
+    ] = None,
+    reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    config_path: ConfigOption = None,
+) -> None:
+    """Serve every configured API (or those named) with uvicorn."""
+    import os  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+
+    from specmock.server.launch import ENV, ServeOptions, build  # noqa: PLC0415
+
+    options = ServeOptions(
+        apis=apis or [],
+        config=None if config_path is None else str(config_path),
+        seed=seed,
+        volumes=volume or [],
+        latency=latency,
+        error_rate=error_rate,
+        clock=clock,
+        state=state,
+        validate=validate,
+        admin_token=admin_token,
+    )
+    application = build(options)  # checks every flag and loads every API before listening
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    for warning in application.state.warnings:
+        _echo(f"warning: {warning}")
+    for name, runtime in application.state.specmock.apis.items():
+        _echo(f"{name}: {base} ({len(runtime.operations)} operations from {runtime.spec.file})")
+    _echo(f"docs: {base}/docs    admin: {base}/_specmock/config")
+    if workers > 1 or reload:
+        os.environ[ENV] = options.to_env()
+        uvicorn.run(
+            "specmock.server.launch:factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point: input errors print one clear message and exit 2 (usage errors too), never a traceback."""
     try:

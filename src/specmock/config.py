@@ -147,6 +147,15 @@ def find_config(start: Path | None = None) -> Config | None:
     return None
 
 
+def bundled_config() -> Config:
+    """The configuration of the APIs that ship with specmock (used when a folder has none)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_bundled" / CONFIG_FILE, package.parents[1] / CONFIG_FILE):
+        if candidate.is_file():
+            return _table(_read_toml(candidate), candidate)
+    raise ConfigError("this installation has no bundled APIs; write a specmock.toml")
+
+
 def load_config(path: Path | None = None) -> Config:
     """The configuration at an explicit path, or the nearest one; ConfigError when there is none."""
     if path is not None:

@@ -1,0 +1,1 @@
+"""Checking responses against the spec with openapi-core."""

@@ -1,0 +1,1 @@
+"""The deterministic engine: seeded randomness, values, collections, clock, synthesis, state."""

@@ -1,0 +1,562 @@
+"""Infinite, deterministic collections: pages, exact filtered pages and exact totals in O(page).
+
+A `Collection` is a `total` and a function `item(index)`; nothing is stored per item, so a page
+costs the same at offset 0 of 7 items and at offset 10**12 of 10**12 items.
+
+Order. Index 0 is the newest item and index `total - 1` the oldest, like a real list endpoint.
+`order="DESC"` (newest first, the default) lists matching indices in increasing order;
+`order="ASC"` (oldest first) lists them in decreasing order, so an ASC page at offset 0 starts with
+the oldest match. Offsets count matching items in the requested order.
+
+Enum filters. A `Categorical` field is a function of the index that can be counted and inverted:
+its values, apportioned to their weights (largest remainder, so each value's share of the pattern
+is within 1/period of its weight's share), are shuffled by the seed into a pattern, and item i
+takes `pattern[i % period]`. A filter maps fields to accepted values: values of one field are
+ORed, fields are ANDed; a single string is one value and an empty list no constraint. For the
+requested fields the accepted positions repeat with the joint period P = lcm(periods); a table
+of match counts per block of P (built once per filter combination, then cached) makes "matches
+below n" O(1) and "the k-th match" O(log P), so counts and pages are exact at any total.
+Automatic periods are distinct primes, hence coprime: every combination of pattern positions
+occurs exactly once per P, so combined filters match exactly `total * product of shares` up to
+the last partial period, and no combination of values with weight is ever empty over P items.
+
+Time filters. With a `Timeline`, item i happened at `anchor - (i * spacing + jitter(i))`, with
+`0 <= jitter(i) < spacing` drawn from the seed (microsecond integers): strictly older as i grows.
+`after`/`before` (inclusive, naive means UTC) therefore select one index interval, found in O(1),
+which combines exactly with enum filters.
+
+Substring filters (`contains`). Text cannot be inverted without storage, so a substring filter
+(case-insensitive; every given field must match; an empty string is no constraint) scans the
+candidates that pass the other filters in the requested order, from the first, for at most
+`scan_limit` candidates, and stops early once it has seen the match after the page. `Page.total`
+is then the number of matches seen: exact (`total_exact=True`) only when the scan reached the
+last candidate, otherwise a lower bound. `more` is True only when a further match was actually
+seen, so paging always ends.
+
+Memory. Per collection: the patterns (sum of periods). The lcm of all periods is at most
+`MAX_JOINT_PERIOD` (checked when the collection is made, so any combination can be answered).
+Per cached filter combination: at most `MAX_BLOCKS + 1` block counts plus one repeated bit mask
+per field (block size + period bits); at most `TABLE_CACHE` combinations are kept (least recently
+used first out), under 8 MB in all. Building a table costs O(P / 64) word operations (about
+0.2 s for P = 10**9).
+
+API: `Categorical(name, weights, period=None)`, `Timeline(anchor, spacing, jitter=0.5)`,
+`Collection(total, item, fields=(), *, seed=0, name="", timeline=None, texts=None,
+scan_limit=DEFAULT_SCAN_LIMIT)` with `get`, `field_value`, `pattern`, `time`, `text`,
+`index_range`, `count`, `page` and `resized`; `Page(items, indices, total, offset, limit, more,
+total_exact)`. `item` may call the collection's `field_value` and `time` (through a closure or
+an object that owns the collection), so data and filters agree.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+from array import array
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Generic, TypeVar
+
+from specmock.engine.clock import as_utc
+from specmock.engine.rng import Rng
+
+T = TypeVar("T")
+
+MAX_JOINT_PERIOD = 1 << 32
+MAX_BLOCKS = 1 << 14
+MIN_BLOCK = 1 << 12
+TABLE_CACHE = 32
+DEFAULT_SCAN_LIMIT = 10_000
+MIN_AUTO_PERIOD = 31
+MAX_AUTO_PERIOD = 1 << 16
+_SCAN_CHUNK = 256
+_MICROSECOND = timedelta(microseconds=1)
+
+Filters = Mapping[str, Sequence[str] | str]
+
+
+@dataclass(frozen=True)
+class Categorical:
+    """A filterable field with weighted values; `period` None picks a coprime prime automatically."""
+
+    name: str
+    weights: Sequence[tuple[str, float]]
+    period: int | None = None
+
+    def __post_init__(self) -> None:
+        pairs = tuple((str(v), float(w)) for v, w in self.weights)
+        object.__setattr__(self, "weights", pairs)
+        if not self.name:
+            raise ValueError("a Categorical field needs a name")
+        if not pairs:
+            raise ValueError(f"field {self.name!r} has no values")
+        values = [v for v, _ in pairs]
+        if len(dict.fromkeys(values)) != len(values):
+            raise ValueError(f"field {self.name!r} lists a value twice: {values}")
+        if any(not math.isfinite(w) or w < 0 for _, w in pairs) or sum(w for _, w in pairs) <= 0:
+            raise ValueError(f"field {self.name!r}: weights must be finite, >= 0 and not all 0")
+        if self.period is not None and (isinstance(self.period, bool) or self.period < 1):
+            raise ValueError(f"field {self.name!r}: period must be an integer >= 1, not {self.period!r}")
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values, in declaration order."""
+        return tuple(v for v, _ in self.weights)
+
+    def needed_period(self) -> int:
+        """The smallest automatic period: every weighted value gets about four slots or more."""
+        positive = [w for _, w in self.weights if w > 0]
+        share = math.ceil(4 * sum(positive) / min(positive))
+        return min(MAX_AUTO_PERIOD, max(MIN_AUTO_PERIOD, 2 * len(positive), share))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Item i happened at anchor - (i * spacing + jitter(i)), jitter in [0, jitter * spacing)."""
+
+    anchor: datetime
+    spacing: timedelta
+    jitter: float = 0.5
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "anchor", as_utc(self.anchor))
+        if self.spacing < _MICROSECOND:
+            raise ValueError(f"timeline spacing must be at least one microsecond, not {self.spacing}")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError(f"timeline jitter must be in [0, 1], not {self.jitter!r}")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page: items with their indices, the matching total, and whether more follow."""
+
+    items: list[T]
+    indices: list[int]
+    total: int
+    offset: int
+    limit: int
+    more: bool
+    total_exact: bool = True
+
+
+def apportion(weights: Sequence[float], seats: int) -> list[int]:
+    """Whole counts summing to seats, each within 1 of its exact share (largest remainder)."""
+    exact = [Fraction(w) for w in weights]
+    whole = sum(exact)
+    quotas = [w * seats / whole for w in exact]
+    counts = [math.floor(q) for q in quotas]
+    # ties go to the value declared first, so the result never depends on anything but the input
+    by_remainder = sorted(range(len(quotas)), key=lambda j: (counts[j] - quotas[j], j))
+    for j in by_remainder[: seats - sum(counts)]:
+        counts[j] += 1
+    return counts
+
+
+def _is_prime(n: int) -> bool:
+    if n < 2:
+        return False
+    return all(n % d for d in range(2, math.isqrt(n) + 1))
+
+
+def choose_periods(fields: Sequence[Categorical]) -> list[int]:
+    """Each field's period: its own if given, else the smallest prime >= its need dividing no other."""
+    taken = [f.period for f in fields if f.period is not None]
+    periods: list[int] = []
+    for f in fields:
+        if f.period is not None:
+            periods.append(f.period)
+            continue
+        p = f.needed_period()
+        while not (_is_prime(p) and all(t % p for t in taken)):
+            p += 1
+        taken.append(p)
+        periods.append(p)
+    return periods
+
+
+class _Field:
+    """A Categorical bound to a seed: its shuffled pattern and, per value, a bit mask of positions."""
+
+    def __init__(self, spec: Categorical, period: int, rng: Rng) -> None:
+        self.name = spec.name
+        self.period = period
+        counts = apportion([w for _, w in spec.weights], period)
+        for (value, weight), count in zip(spec.weights, counts, strict=True):
+            if weight > 0 and count == 0:
+                raise ValueError(
+                    f"field {spec.name!r}: period {period} is too short for value {value!r} (weight {weight}); "
+                    f"use a period of at least {spec.needed_period()}"
+                )
+        slots = [value for (value, _), count in zip(spec.weights, counts, strict=True) for _ in range(count)]
+        self.pattern: tuple[str, ...] = tuple(rng.shuffled(slots, "pattern"))
+        self.values = spec.values
+        masks = dict.fromkeys(self.values, 0)
+        for position, value in enumerate(self.pattern):
+            masks[value] |= 1 << position
+        self.masks = masks
+
+    def accepted(self, values: Sequence[str]) -> int:
+        """The positions holding any of the values, as bits; names an unknown value."""
+        bits = 0
+        for value in values:
+            if value not in self.masks:
+                raise ValueError(f"unknown value {value!r} for filter {self.name!r}; known values: {list(self.values)}")
+            bits |= self.masks[value]
+        return bits
+
+
+def _repeat(bits: int, period: int, length: int) -> int:
+    """The periodic bit pattern extended to at least `length` bits."""
+    copies = -(-length // period)
+    # a base-2**period repunit: the copies never overlap, so the product has no carries
+    return bits * (((1 << (period * copies)) - 1) // ((1 << period) - 1))
+
+
+def _nth_set_bit(mask: int, n: int) -> int:
+    """The position of the n-th (0-based) set bit of mask, which has more than n set bits."""
+    low, high = 1, mask.bit_length()
+    while low < high:
+        mid = (low + high) // 2
+        if (mask & ((1 << mid) - 1)).bit_count() > n:
+            high = mid
+        else:
+            low = mid + 1
+    return low - 1
+
+
+class _Table:
+    """The indices accepted by one filter combination, counted per block of the joint period."""
+
+    def __init__(self, masks: Sequence[tuple[int, int]]) -> None:
+        if any(bits == 0 for _, bits in masks):
+            masks = [(1, 0)]  # nothing can match: skip building a table over the whole joint period
+        self.period = math.lcm(*(period for period, _ in masks))
+        self.block = min(self.period, max(MIN_BLOCK, -(-self.period // MAX_BLOCKS)))
+        self.blocks = -(-self.period // self.block)
+        self._repeated = [(period, _repeat(bits, period, self.block + period)) for period, bits in masks]
+        counts = array("q", [0])
+        running = 0
+        for b in range(self.blocks):
+            running += self._mask(b).bit_count()
+            counts.append(running)
+        self.prefix = counts
+        self.matches = running
+
+    def _mask(self, b: int) -> int:
+        start = b * self.block
+        size = min(self.block, self.period - start)
+        mask = (1 << size) - 1
+        for period, repeated in self._repeated:
+            mask &= repeated >> (start % period)
+        return mask
+
+    def count_below(self, n: int) -> int:
+        """How many accepted indices are < n (n >= 0, any size)."""
+        cycles, rest = divmod(n, self.period)
+        b, cut = divmod(rest, self.block)
+        below = self.prefix[b]
+        if cut:
+            below += (self._mask(b) & ((1 << cut) - 1)).bit_count()
+        return cycles * self.matches + below
+
+    def positions(self, rank: int, count: int) -> list[int]:
+        """The accepted indices with ranks rank .. rank + count - 1, in increasing order."""
+        out: list[int] = []
+        if count <= 0:
+            return out
+        cycle, within = divmod(rank, self.matches)
+        base = cycle * self.period
+        while True:
+            b = bisect_right(self.prefix, within) - 1
+            mask = self._mask(b)
+            first = within - self.prefix[b]
+            start = b * self.block
+            if first:
+                cut = _nth_set_bit(mask, first)
+                mask >>= cut
+                start += cut
+            while mask:
+                lowest = mask & -mask
+                out.append(base + start + lowest.bit_length() - 1)
+                if len(out) == count:
+                    return out
+                mask ^= lowest
+            within = self.prefix[b + 1]
+            if within == self.matches:
+                within = 0
+                base += self.period
+
+
+class _Times:
+    """A Timeline bound to a seed: integer microsecond offsets and their O(1) inverse."""
+
+    def __init__(self, timeline: Timeline, rng: Rng) -> None:
+        self.anchor = timeline.anchor
+        self.step = timeline.spacing // _MICROSECOND
+        self.spread = max(1, min(self.step, int(self.step * timeline.jitter)))
+        self.rng = rng
+
+    def offset(self, index: int) -> int:
+        """Microseconds before the anchor; strictly increasing because jitter < step."""
+        if self.spread == 1:
+            return index * self.step
+        return index * self.step + self.rng.integer(0, self.spread - 1, "time", index)
+
+    def first_at_least(self, micros: int) -> int:
+        """The smallest index whose offset is >= micros."""
+        if micros <= 0:
+            return 0
+        guess = micros // self.step  # offset(guess) lies in [guess*step, guess*step + step)
+        return guess if self.offset(guess) >= micros else guess + 1
+
+    def time(self, index: int) -> datetime:
+        """When item index happened."""
+        try:
+            return self.anchor - timedelta(microseconds=self.offset(index))
+        except OverflowError:
+            raise ValueError(
+                f"item {index} falls before year 1 with spacing {self.step} microseconds; use a smaller spacing"
+            ) from None
+
+
+@dataclass
+class _Layout:
+    """What several sizes of one collection share: fields, time and the cache of filter tables."""
+
+    fields: dict[str, _Field]
+    times: _Times | None
+    cache: OrderedDict[tuple[tuple[str, tuple[str, ...]], ...], _Table] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _check_count(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, not {value!r}")
+    return value
+
+
+def _ascending(order: str) -> bool:
+    key = order.upper() if isinstance(order, str) else None
+    if key not in ("ASC", "DESC"):
+        raise ValueError(f"order must be 'ASC' (oldest first) or 'DESC' (newest first), not {order!r}")
+    return key == "ASC"
+
+
+class Collection(Generic[T]):
+    """total items, item(i) each, with exact enum and time filters and pages in O(page)."""
+
+    def __init__(
+        self,
+        total: int,
+        item: Callable[[int], T],
+        fields: Sequence[Categorical] = (),
+        *,
+        seed: int = 0,
+        name: str = "",
+        timeline: Timeline | None = None,
+        texts: Mapping[str, Callable[[int], str]] | None = None,
+        scan_limit: int = DEFAULT_SCAN_LIMIT,
+    ) -> None:
+        self.total = _check_count("total", total)
+        self.item = item
+        self.seed = seed
+        self.name = name
+        self.texts = dict(texts or {})
+        self.scan_limit = _check_count("scan_limit", scan_limit)
+        self._layout = self._lay_out(fields, seed, name, timeline)
+
+    @staticmethod
+    def _lay_out(fields: Sequence[Categorical], seed: int, name: str, timeline: Timeline | None) -> _Layout:
+        names = [f.name for f in fields]
+        if len(dict.fromkeys(names)) != len(names):
+            raise ValueError(f"collection {name!r} declares a field twice: {names}")
+        periods = choose_periods(fields)
+        joint = math.lcm(*periods)
+        if joint > MAX_JOINT_PERIOD:
+            raise ValueError(
+                f"collection {name!r}: the fields' periods {dict(zip(names, periods, strict=True))} repeat together "
+                f"only every {joint} items, over the limit {MAX_JOINT_PERIOD}; give some fields smaller periods"
+            )
+        root = Rng.root(seed, "collection", name)
+        bound = {f.name: _Field(f, p, root.child("field", f.name)) for f, p in zip(fields, periods, strict=True)}
+        times = _Times(timeline, root.child("timeline")) if timeline is not None else None
+        return _Layout(bound, times)
+
+    def resized(self, total: int) -> Collection[T]:
+        """The same collection with another total (a list that grew): shares patterns and caches."""
+        other = copy.copy(self)
+        other.total = _check_count("total", total)
+        return other
+
+    def get(self, index: int) -> T:
+        """Item index, for 0 <= index < total."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < self.total:
+            raise IndexError(f"index {index!r} is outside collection {self.name!r} of {self.total} items")
+        return self.item(index)
+
+    def _field(self, name: str) -> _Field:
+        try:
+            return self._layout.fields[name]
+        except KeyError:
+            known = list(self._layout.fields)
+            raise ValueError(f"unknown filter field {name!r} for collection {self.name!r}; known: {known}") from None
+
+    def field_value(self, field: str, index: int) -> str:
+        """The value item index must show for a Categorical field, so data and filters agree."""
+        bound = self._field(field)
+        return bound.pattern[index % bound.period]
+
+    def pattern(self, field: str) -> tuple[str, ...]:
+        """A field's pattern: item i takes pattern[i % len(pattern)]."""
+        return self._field(field).pattern
+
+    def _times(self) -> _Times:
+        if self._layout.times is None:
+            raise ValueError(f"collection {self.name!r} has no timeline, so it has no times or time filters")
+        return self._layout.times
+
+    def time(self, index: int) -> datetime:
+        """When item index happened: strictly earlier as the index grows."""
+        return self._times().time(index)
+
+    def _text_source(self, field: str) -> Callable[[int], str]:
+        try:
+            return self.texts[field]
+        except KeyError:
+            known = list(self.texts)
+            raise ValueError(f"unknown text field {field!r} for collection {self.name!r}; known: {known}") from None
+
+    def text(self, field: str, index: int) -> str:
+        """The searchable text of a field of item index."""
+        return self._text_source(field)(index)
+
+    def index_range(self, after: datetime | None = None, before: datetime | None = None) -> tuple[int, int]:
+        """The indices [lo, hi) whose times are within [after, before], both inclusive."""
+        lo, hi = 0, self.total
+        if after is None and before is None:
+            return lo, hi
+        times = self._times()
+        if before is not None:
+            lo = max(lo, times.first_at_least((times.anchor - as_utc(before)) // _MICROSECOND))
+        if after is not None:
+            hi = min(hi, times.first_at_least((times.anchor - as_utc(after)) // _MICROSECOND + 1))
+        return lo, max(lo, hi)
+
+    def _table(self, filters: Filters | None) -> _Table | None:
+        """The table for the enum filters, or None when they accept everything."""
+        chosen: list[tuple[str, tuple[str, ...]]] = []
+        masks: list[tuple[int, int]] = []
+        for name in sorted(filters or {}):
+            bound = self._field(name)
+            raw = (filters or {})[name]
+            values = tuple(sorted(dict.fromkeys([raw] if isinstance(raw, str) else raw)))
+            bits = bound.accepted(values)
+            if not values or bits == (1 << bound.period) - 1:
+                continue  # no constraint: leaving it out keeps the joint period short
+            chosen.append((name, values))
+            masks.append((bound.period, bits))
+        if not chosen:
+            return None
+        key = tuple(chosen)
+        layout = self._layout
+        with layout.lock:
+            table = layout.cache.get(key)
+            if table is not None:
+                layout.cache.move_to_end(key)
+                return table
+        table = _Table(masks)  # built outside the lock: a duplicate build is harmless, a stall is not
+        with layout.lock:
+            layout.cache[key] = table
+            while len(layout.cache) > TABLE_CACHE:
+                layout.cache.popitem(last=False)
+        return table
+
+    def _ranks(self, table: _Table | None, lo: int, hi: int) -> tuple[int, int]:
+        if table is None:
+            return lo, hi
+        return table.count_below(lo), table.count_below(hi)
+
+    @staticmethod
+    def _indices(table: _Table | None, rank: int, count: int) -> list[int]:
+        if table is None:
+            return list(range(rank, rank + count))
+        return table.positions(rank, count)
+
+    def count(
+        self, filters: Filters | None = None, *, after: datetime | None = None, before: datetime | None = None
+    ) -> int:
+        """The exact number of items matching the enum filters and the time range."""
+        lo, hi = self.index_range(after, before)
+        first, last = self._ranks(self._table(filters), lo, hi)
+        return last - first
+
+    def page(
+        self,
+        offset: int = 0,
+        limit: int = 20,
+        filters: Filters | None = None,
+        *,
+        order: str = "DESC",
+        after: datetime | None = None,
+        before: datetime | None = None,
+        contains: Mapping[str, str] | None = None,
+        scan_limit: int | None = None,
+    ) -> Page[T]:
+        """Matching items offset .. offset + limit - 1 in the order; exact unless `contains` is used."""
+        _check_count("offset", offset)
+        _check_count("limit", limit)
+        ascending = _ascending(order)
+        table = self._table(filters)
+        lo, hi = self.index_range(after, before)
+        first, last = self._ranks(table, lo, hi)
+        needles = [
+            (self._text_source(f), needle.casefold()) for f, needle in sorted((contains or {}).items()) if needle
+        ]
+        if needles:
+            budget = self.scan_limit if scan_limit is None else _check_count("scan_limit", scan_limit)
+            return self._scan(table, first, last, ascending, needles, offset, limit, budget)
+        matching = last - first
+        start, end = min(offset, matching), min(offset + limit, matching)
+        if ascending:
+            indices = self._indices(table, last - end, end - start)[::-1]
+        else:
+            indices = self._indices(table, first + start, end - start)
+        return Page([self.item(i) for i in indices], indices, matching, offset, limit, end < matching)
+
+    def _candidates(self, table: _Table | None, first: int, last: int, ascending: bool, at: int, n: int) -> list[int]:
+        """Candidates at positions at .. at + n - 1 of the ordered list of ranks first .. last - 1."""
+        if ascending:
+            return self._indices(table, last - at - n, n)[::-1]
+        return self._indices(table, first + at, n)
+
+    def _scan(
+        self,
+        table: _Table | None,
+        first: int,
+        last: int,
+        ascending: bool,
+        needles: Sequence[tuple[Callable[[int], str], str]],
+        offset: int,
+        limit: int,
+        budget: int,
+    ) -> Page[T]:
+        candidates = last - first
+        reach = min(budget, candidates)
+        wanted = offset + limit + 1  # one past the page tells whether more follow
+        found: list[int] = []
+        seen = 0
+        while seen < reach and len(found) < wanted:
+            for index in self._candidates(table, first, last, ascending, seen, min(_SCAN_CHUNK, reach - seen)):
+                seen += 1
+                if all(needle in text(index).casefold() for text, needle in needles):
+                    found.append(index)
+                    if len(found) == wanted:
+                        break
+        indices = found[offset : offset + limit]
+        items = [self.item(i) for i in indices]
+        return Page(items, indices, len(found), offset, limit, len(found) > offset + limit, seen == candidates)

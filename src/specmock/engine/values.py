@@ -1,0 +1,213 @@
+"""Realistic values, picked by a counter-based `Rng` from pools that Faker fills once.
+
+Faker is slow per call and its seeded stream depends on call order, so it never runs per item:
+the first pick builds every pool with one `Faker("en_US")` seeded with `FAKER_SEED`, in a fixed
+order, and keeps them as sorted, de-duplicated tuples. After that a value costs one or two rng
+draws. The pools depend only on the Faker version (pinned in uv.lock), never on the process, so
+the same (rng, label) gives the same value everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid as _uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import overload
+
+from specmock.engine.rng import Rng
+
+FAKER_SEED = 20260101
+FAKER_LOCALE = "en_US"
+
+REGISTRIES = ("nvcr.io", "docker.io", "ghcr.io", "quay.io", "gcr.io", "registry.gitlab.com")
+IMAGE_FLAVOURS = ("py3", "cuda12", "runtime", "devel", "slim", "base")
+HOST_ROLES = ("gpu", "cpu", "node", "worker", "dgx", "compute", "login", "storage", "web", "db")
+
+
+@dataclass(frozen=True)
+class Pools:
+    """Every value pool, each a sorted tuple without duplicates."""
+
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+    words: tuple[str, ...]
+    companies: tuple[str, ...]
+    company_words: tuple[str, ...]
+    domains: tuple[str, ...]
+    hostnames: tuple[str, ...]
+    sentences: tuple[str, ...]
+    file_names: tuple[str, ...]
+
+
+def _pool(values: Iterable[str]) -> tuple[str, ...]:
+    # dict.fromkeys dedupes without a set; sorting makes the order independent of the draw order
+    return tuple(sorted(dict.fromkeys(v for v in values if v)))
+
+
+def _plain(value: str) -> bool:
+    return value.isascii() and value.isalpha()
+
+
+@cache
+def pools() -> Pools:
+    """The pools, built with Faker on first use (about half a second, mostly Faker's import)."""
+    from faker import Faker  # noqa: PLC0415 - importing Faker costs more than building the pools
+
+    fake = Faker(FAKER_LOCALE)
+    fake.seed_instance(FAKER_SEED)
+    first = _pool(n for n in (fake.first_name() for _ in range(3000)) if _plain(n))
+    last = _pool(n for n in (fake.last_name() for _ in range(3000)) if _plain(n))
+    words = _pool(w for w in fake.get_words_list() if _plain(w) and w.islower() and len(w) >= 3)
+    companies = _pool(fake.company() for _ in range(400))
+    company_words = _pool(w.lower() for w in (fake.last_name() for _ in range(400)) if _plain(w))
+    domains = _pool(fake.domain_name() for _ in range(200))
+    hostnames = _pool(fake.hostname() for _ in range(600))
+    sentences = _pool(fake.sentence() for _ in range(600))
+    file_names = _pool(fake.file_name() for _ in range(600))
+    return Pools(first, last, words, companies, company_words, domains, hostnames, sentences, file_names)
+
+
+def first_name(rng: Rng, label: str) -> str:
+    """A given name such as Alice."""
+    return rng.choice(pools().first_names, label)
+
+
+def last_name(rng: Rng, label: str) -> str:
+    """A family name such as Chen."""
+    return rng.choice(pools().last_names, label)
+
+
+def person_name(rng: Rng, label: str) -> str:
+    """A full name such as Alice Chen."""
+    return f"{first_name(rng, label + '.first')} {last_name(rng, label + '.last')}"
+
+
+def user_name(rng: Rng, label: str) -> str:
+    """A lowercase login such as alice.chen, achen or alice.chen42."""
+    first = first_name(rng, label + ".first").lower()
+    last = last_name(rng, label + ".last").lower()
+    style = rng.integer(0, 9, label + ".style")
+    if style < 6:
+        return f"{first}.{last}"
+    if style < 8:
+        return f"{first[0]}{last}"
+    return f"{first}.{last}{rng.integer(1, 99, label + '.digits')}"
+
+
+def email(rng: Rng, label: str, domain: str | None = None) -> str:
+    """An address such as alice.chen@example-domain.com (the domain is picked unless given)."""
+    host = domain if domain is not None else rng.choice(pools().domains, label + ".domain")
+    return f"{user_name(rng, label)}@{host}"
+
+
+def company(rng: Rng, label: str) -> str:
+    """A company name such as Baldwin-Wilkins."""
+    return rng.choice(pools().companies, label)
+
+
+def hostname(rng: Rng, label: str) -> str:
+    """A host name such as web-60.smith.org."""
+    return rng.choice(pools().hostnames, label)
+
+
+def node_name(rng: Rng, label: str) -> str:
+    """A cluster node name such as dgx-a100-0042."""
+    role = rng.choice(HOST_ROLES, label + ".role")
+    return f"{role}-{rng.choice(pools().company_words, label + '.site')}-{rng.integer(1, 9999, label):04d}"
+
+
+def word(rng: Rng, label: str) -> str:
+    """One lowercase English word."""
+    return rng.choice(pools().words, label)
+
+
+def words(rng: Rng, label: str, k: int) -> list[str]:
+    """k words, drawn independently (repeats are possible, as in real text)."""
+    pool = pools().words
+    return [rng.choice(pool, label, n) for n in range(k)]
+
+
+def slug(rng: Rng, label: str, k: int = 2) -> str:
+    """Words joined by hyphens, such as quiet-river: good for resource names."""
+    return "-".join(words(rng, label, k))
+
+
+def sentence(rng: Rng, label: str) -> str:
+    """One short English sentence ending with a full stop."""
+    return rng.choice(pools().sentences, label)
+
+
+def file_name(rng: Rng, label: str) -> str:
+    """A file name with an extension, such as report.pdf."""
+    return rng.choice(pools().file_names, label)
+
+
+def uuid(rng: Rng, label: str) -> str:
+    """An RFC 4122 version 4 UUID made from 128 rng bits."""
+    value = (rng.bits(label, 0) << 64) | rng.bits(label, 1)
+    return str(_uuid.UUID(int=value, version=4))
+
+
+def hex_digest(rng: Rng, label: str, length: int = 12) -> str:
+    """Lowercase hex digits, like a short commit or image digest."""
+    digits = "".join(f"{rng.bits(label, n):016x}" for n in range((length + 15) // 16))
+    return digits[:length]
+
+
+def image_tag(rng: Rng, label: str) -> str:
+    """A container image tag such as 24.01-py3, v1.4.2, 2.3.0-cuda12 or latest."""
+    style = rng.integer(0, 9, label + ".style")
+    if style < 4:
+        year, month = rng.integer(21, 26, label + ".year"), rng.integer(1, 12, label + ".month")
+        return f"{year}.{month:02d}-{rng.choice(IMAGE_FLAVOURS, label + '.flavour')}"
+    major, minor, patch = (rng.integer(0, 5, label + ".v", n) for n in range(3))
+    if style < 7:
+        return f"v{major}.{minor}.{patch}"
+    if style < 9:
+        return f"{major}.{minor}.{patch}-{rng.choice(IMAGE_FLAVOURS, label + '.flavour')}"
+    return "latest"
+
+
+def image(rng: Rng, label: str) -> str:
+    """A container image reference such as nvcr.io/nvidia/pytorch:24.01-py3."""
+    registry = rng.choice(REGISTRIES, label + ".registry")
+    namespace = rng.choice(pools().company_words, label + ".namespace")
+    repository = word(rng, label + ".repository")
+    if rng.chance(0.3, label + ".compound"):
+        repository += "-" + word(rng, label + ".suffix")
+    return f"{registry}/{namespace}/{repository}:{image_tag(rng, label + '.tag')}"
+
+
+@overload
+def number(rng: Rng, low: int, high: int, label: str, skew: float = 1.0) -> int: ...
+@overload
+def number(rng: Rng, low: float, high: float, label: str, skew: float = 1.0) -> float: ...
+def number(rng: Rng, low: float, high: float, label: str, skew: float = 1.0) -> int | float:
+    """A number in [low, high] (ints when both bounds are ints); skew > 1 favours values near low."""
+    if high < low:
+        raise ValueError(f"empty range [{low}, {high}] ({label})")
+    if skew <= 0:
+        raise ValueError(f"skew must be > 0, not {skew!r} ({label})")
+    fraction = math.pow(rng.random(label), skew)
+    if isinstance(low, int) and isinstance(high, int):
+        if skew == 1.0:
+            return rng.integer(low, high, label)
+        return min(high, low + int(fraction * (high - low + 1)))
+    return low + (high - low) * fraction
+
+
+def timestamp_before(anchor: datetime, rng: Rng, label: str, max_seconds: float) -> datetime:
+    """An instant up to max_seconds (whole seconds) before the anchor."""
+    if max_seconds < 0:
+        raise ValueError(f"max_seconds must be >= 0, not {max_seconds!r} ({label})")
+    return anchor - timedelta(seconds=rng.integer(0, int(max_seconds), label))
+
+
+def timestamp_after(anchor: datetime, rng: Rng, label: str, max_seconds: float) -> datetime:
+    """An instant up to max_seconds (whole seconds) after the anchor."""
+    if max_seconds < 0:
+        raise ValueError(f"max_seconds must be >= 0, not {max_seconds!r} ({label})")
+    return anchor + timedelta(seconds=rng.integer(0, int(max_seconds), label))

@@ -1,0 +1,132 @@
+"""The admin API under /_specmock/: settings, state, the request log, the specs.
+
+It answers only on loopback unless a token is configured; with a token, every call needs
+`Authorization: Bearer <token>`, from anywhere.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from specmock.errors import SpecmockError
+from specmock.server.problems import problem
+from specmock.server.serialize import to_json
+
+if TYPE_CHECKING:
+    from specmock.server.dispatch import Dispatcher
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost", "testclient")
+
+
+def _refused(request: Request, token: str | None) -> Response | None:
+    if token is not None:
+        given = request.headers.get("authorization", "")
+        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return None
+        return problem(401, "Admin token required", "send Authorization: Bearer <token> (see --admin-token)")
+    host = request.client.host if request.client else ""
+    if host in LOOPBACK or host.startswith("127."):
+        return None
+    return problem(403, "Admin API is loopback-only", f"{host} is not loopback; start with --admin-token to allow it")
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return Response(to_json(value), status_code=status, media_type="application/json")
+
+
+async def _body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body() or b"{}")
+    except json.JSONDecodeError as exc:
+        raise SpecmockError(f"request body is not JSON: {exc}") from None
+
+
+def admin_router(dispatcher: Dispatcher) -> APIRouter:
+    """The /_specmock routes bound to one dispatcher."""
+    router = APIRouter(prefix="/_specmock", include_in_schema=False)
+
+    async def guarded(request: Request, action: Callable[[], Awaitable[Response]]) -> Response:
+        refused = _refused(request, dispatcher.settings.admin_token)
+        if refused is not None:
+            return refused
+        try:
+            return await action()
+        except SpecmockError as exc:
+            return problem(400, "Bad admin request", exc.message)
+
+    @router.get("/config")
+    async def get_config(request: Request) -> Response:
+        async def act() -> Response:
+            return _json({**dispatcher.settings.to_json(), "apis": _apis(dispatcher)})
+
+        return await guarded(request, act)
+
+    @router.patch("/config")
+    async def patch_config(request: Request) -> Response:
+        async def act() -> Response:
+            changes = await _body(request)
+            if not isinstance(changes, dict):
+                raise SpecmockError("send a JSON object of settings to change")
+            dispatcher.settings.update(changes)
+            return _json({**dispatcher.settings.to_json(), "apis": _apis(dispatcher)})
+
+        return await guarded(request, act)
+
+    @router.post("/reset")
+    async def reset(request: Request) -> Response:
+        async def act() -> Response:
+            dispatcher.store.reset()
+            dispatcher.reset()
+            return _json({"reset": True})
+
+        return await guarded(request, act)
+
+    @router.get("/state")
+    async def export_state(request: Request) -> Response:
+        async def act() -> Response:
+            return _json(dispatcher.store.export())
+
+        return await guarded(request, act)
+
+    @router.put("/state")
+    async def import_state(request: Request) -> Response:
+        async def act() -> Response:
+            snapshot = await _body(request)
+            if not isinstance(snapshot, dict):
+                raise SpecmockError("send a state snapshot as exported by GET /_specmock/state")
+            dispatcher.store.load(snapshot)
+            return _json({"imported": True})
+
+        return await guarded(request, act)
+
+    @router.get("/requests")
+    async def requests(request: Request, limit: int = 50) -> Response:
+        async def act() -> Response:
+            served = list(dispatcher.log)[-max(0, min(limit, 200)) :] if limit > 0 else []
+            return _json([asdict(s) for s in reversed(served)])
+
+        return await guarded(request, act)
+
+    @router.get("/specs/{api}")
+    async def spec(request: Request, api: str) -> Response:
+        # the real document (bundled), for /docs and for clients; readable by anyone who can reach /docs
+        runtime = dispatcher.apis.get(api)
+        if runtime is None:
+            return problem(404, "No such API", f"{api!r} is not served (served: {', '.join(dispatcher.apis)})")
+        return _json(runtime.spec.document)
+
+    return router
+
+
+def _apis(dispatcher: Dispatcher) -> dict[str, Any]:
+    return {
+        name: {"operations": len(rt.operations), "volumes": rt.volumes(dispatcher.settings)}
+        for name, rt in dispatcher.apis.items()
+    }

@@ -1,0 +1,302 @@
+"""Answering an operation: a handwritten generator, or synthesis from the spec; then faults,
+latency, optional response validation, and the request log."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from specmock.context import Context, ProblemError, Reply
+from specmock.engine.clock import Clock
+from specmock.engine.rng import Rng
+from specmock.engine.state import Store
+from specmock.engine.synth import Synthesizer
+from specmock.registry import Generators
+from specmock.server.negotiate import choose_media, default_status, parse_prefer, status_number
+from specmock.server.problems import problem
+from specmock.server.requests import BodyError, parse_body, validation_failure
+from specmock.server.serialize import to_bytes
+from specmock.server.settings import Settings
+from specmock.spec import LoadedSpec, Operation
+
+
+class DropResponse(Exception):
+    """A fault: the connection is cut before the response completes."""
+
+
+@dataclass
+class ApiRuntime:
+    """One served API: its spec, its generators and what is built from them once."""
+
+    name: str
+    spec: LoadedSpec
+    generators: Generators | None
+    operations: dict[str, Operation] = field(default_factory=dict)
+    _synth: Synthesizer | None = None
+    _validator: Any = None
+    body_validators: dict[str, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.operations = {op.operation_id: op for op in self.spec.index.operations}
+
+    def synthesizer(self) -> Synthesizer:
+        """Built on first use (a server that only runs handwritten generators never pays for it)."""
+        if self._synth is None:
+            self._synth = Synthesizer(self.spec.document, self.spec.version)
+        return self._synth
+
+    def validator(self) -> Any:
+        """The openapi-core validator, built on first use."""
+        with self.lock:
+            if self._validator is None:
+                from specmock.conformance.adapter import SpecValidator  # noqa: PLC0415 - slow, optional
+
+                self._validator = SpecValidator(self.spec.document)
+            return self._validator
+
+    def volumes(self, settings: Settings) -> dict[str, int]:
+        """Collection totals: the preset's, then `api.collection=N` overrides."""
+        out = {}
+        if self.generators is not None:
+            out = {name: size.for_preset(settings.preset) for name, size in self.generators.collections.items()}
+        prefix = self.name + "."
+        out.update({k[len(prefix) :]: v for k, v in settings.volumes.items() if k.startswith(prefix)})
+        return out
+
+
+@dataclass(frozen=True)
+class Served:
+    """One line of the request log."""
+
+    seq: int
+    method: str
+    path: str
+    api: str
+    operation_id: str
+    status: int
+    ms: float
+    fault: str
+    source: str  # generator, synthesis or example
+
+
+def _canonical(params: dict[str, Any]) -> tuple[object, ...]:
+    """The parameters as seed path parts, independent of their order."""
+    parts: list[object] = []
+    for name in sorted(params):
+        value = params[name]
+        if value is None or name.lower().startswith("x-"):
+            continue  # an identity header must not change the data a list shows
+        parts += [name, json.dumps(value, sort_keys=True, default=str)]
+    return tuple(parts)
+
+
+class Dispatcher:
+    """Installed on app.state.specmock; generated routes call it through specmock.runtime.dispatch."""
+
+    def __init__(self, apis: dict[str, ApiRuntime], settings: Settings, clock: Clock, store: Store) -> None:
+        self.apis = apis
+        self.settings = settings
+        self.clock = clock
+        self.store = store
+        self.log: deque[Served] = deque(maxlen=200)
+        self.seq = 0
+
+    def reset(self) -> None:
+        """Forget the request count and log: fault decisions replay from the start."""
+        self.seq = 0
+        self.log.clear()
+
+    async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
+        """Answer one request of one operation."""
+        started = time.perf_counter()
+        self.seq += 1
+        seq = self.seq
+        runtime = self.apis[api]
+        op = runtime.operations[operation_id]
+        prefer = parse_prefer(request.headers.get("prefer"))
+        fault = await self._faults(api, operation_id, seq)
+        if fault.startswith("error:"):
+            status = int(fault.split(":")[1])
+            response = problem(status, "Injected fault", f"specmock injected a {status} (request {seq})")
+            source = "fault"
+        else:
+            try:
+                response, source = await self._answer(request, runtime, op, params, prefer)
+            except ProblemError as exc:
+                response, source = self._problem_reply(runtime, op, exc), "generator"
+            response = self._validated(request, runtime, response)
+        seed = prefer.get("seed", str(self.settings.seed))
+        response.headers["x-specmock-seed"] = seed
+        response.headers["x-specmock-request"] = str(seq)
+        response.headers["x-specmock-fault"] = fault
+        self.log.append(
+            Served(
+                seq,
+                request.method,
+                request.url.path,
+                api,
+                operation_id,
+                response.status_code,
+                round((time.perf_counter() - started) * 1000, 2),
+                fault,
+                source,
+            )
+        )
+        if fault == "drop":
+            raise DropResponse
+        return response
+
+    async def _faults(self, api: str, operation_id: str, seq: int) -> str:
+        """Decide and apply latency and faults: a pure function of (seed, api, operation, request number)."""
+        rng = Rng.root(self.settings.seed, "faults", api, operation_id, seq)
+        latency = self.settings.latency_for(api, operation_id)
+        delay = rng.uniform(latency.low_ms, latency.high_ms, "latency") if latency.high_ms > 0 else 0.0
+        faults = self.settings.faults_for(api, operation_id)
+        draw = rng.random("fault")
+        outcome = "none"
+        if draw < faults.error_rate:
+            outcome = f"error:{rng.choice(faults.statuses, 'status')}"
+        elif draw < faults.error_rate + faults.drop_rate:
+            outcome = "drop"
+        elif draw < faults.error_rate + faults.drop_rate + faults.slow_rate:
+            outcome = f"slow:{faults.slow_ms:g}ms"
+            delay += faults.slow_ms
+        if delay > 0:
+            await asyncio.sleep(delay / 1000)
+        return outcome
+
+    async def _answer(
+        self, request: Request, runtime: ApiRuntime, op: Operation, params: dict[str, Any], prefer: dict[str, str]
+    ) -> tuple[Response, str]:
+        body = None
+        if op.request_body is not None:
+            try:
+                body = parse_body(runtime, op, request.headers.get("content-type"), await request.body())
+            except BodyError as exc:
+                return validation_failure(runtime.spec.index, op, exc.errors, exc.status), "request"
+        seed = self.settings.seed
+        if "seed" in prefer:
+            try:
+                seed = int(prefer["seed"])
+            except ValueError:
+                return problem(
+                    400, "Bad Prefer header", f"Prefer seed={prefer['seed']!r} is not a whole number"
+                ), "request"
+        handler = runtime.generators.handlers.get(op.operation_id) if runtime.generators else None
+        wants_spec = "code" in prefer or "example" in prefer or prefer.get("dynamic") == "false"
+        if handler is not None and not wants_spec:
+            ctx = Context(
+                runtime.name,
+                op.operation_id,
+                params,
+                body,
+                seed,
+                self.clock.now(),
+                runtime.volumes(self.settings),
+                self.store,
+                request,
+            )
+            result = handler(ctx)
+            if inspect.isawaitable(result):
+                result = await result
+            return self._reply(runtime, op, result, request.headers.get("accept")), "generator"
+        return self._synthesized(request, runtime, op, params, prefer, seed)
+
+    def _reply(self, runtime: ApiRuntime, op: Operation, result: Any, accept: str | None) -> Response:
+        if isinstance(result, Response):
+            return result
+        reply = result if isinstance(result, Reply) else Reply(result)
+        declared = op.responses.get(str(reply.status)) or op.responses.get("default") or {}
+        media = reply.media_type or choose_media(declared.get("content") or {}, accept) or "application/json"
+        if reply.body is None and not declared.get("content"):
+            return Response(status_code=reply.status, headers=reply.headers)
+        return Response(to_bytes(reply.body, media), status_code=reply.status, media_type=media, headers=reply.headers)
+
+    def _problem_reply(self, runtime: ApiRuntime, op: Operation, exc: ProblemError) -> Response:
+        declared = op.responses.get(str(exc.status))
+        content = (declared or {}).get("content") or {}
+        media = choose_media(content, "application/json")
+        if exc.body is not None and media is not None:
+            return Response(to_bytes(exc.body, media), status_code=exc.status, media_type=media)
+        if media is not None and "schema" in content[media]:
+            rng = Rng.root(self.settings.seed, runtime.name, op.operation_id, "error", exc.status)
+            data = runtime.synthesizer().body(media, content[media], rng)
+            return Response(data, status_code=exc.status, media_type=media)
+        return problem(exc.status, "Not found" if exc.status == 404 else "Error", exc.detail)
+
+    def _synthesized(
+        self,
+        request: Request,
+        runtime: ApiRuntime,
+        op: Operation,
+        params: dict[str, Any],
+        prefer: dict[str, str],
+        seed: int,
+    ) -> tuple[Response, str]:
+        code = prefer.get("code") or default_status(op)
+        if code is None or code not in op.responses:
+            known = ", ".join(op.responses) or "none"
+            return problem(
+                400, "Bad Prefer header", f"{op.operation_id} declares no response {code} (declared: {known})"
+            ), "request"
+        declared = op.responses[code]
+        status = status_number(code)
+        content = declared.get("content") or {}
+        if not content:
+            return Response(status_code=status), "synthesis"
+        media = choose_media(content, request.headers.get("accept"))
+        if media is None:
+            return problem(
+                406,
+                "Not acceptable",
+                f"{op.operation_id} answers {', '.join(content)}; "
+                f"Accept: {request.headers.get('accept')} allows none of them",
+            ), "request"
+        synth = runtime.synthesizer()
+        if "example" in prefer or prefer.get("dynamic") == "false":
+            name = prefer.get("example")
+            found, value = synth.example(content[media], name if name not in (None, "true") else None)
+            if found:
+                return Response(to_bytes(value, media), status_code=status, media_type=media), "example"
+            if name not in (None, "true"):
+                return problem(
+                    404, "No such example", f"{op.operation_id} {code} {media} has no example {name!r}"
+                ), "request"
+        rng = Rng.root(seed, runtime.name, op.operation_id, code, media, *_canonical(params))
+        data = synth.body(media, content[media], rng)
+        return Response(data, status_code=status, media_type=media), "synthesis"
+
+    def _validated(self, request: Request, runtime: ApiRuntime, response: Response) -> Response:
+        mode = self.settings.validate
+        if mode == "off":
+            return response
+        if mode == "sample":
+            rng = Rng.root(self.settings.seed, "sample", self.seq)
+            if not rng.chance(self.settings.sample_rate, "sample"):
+                return response
+        violations = runtime.validator().response_violations(
+            request.method,
+            request.url.path,
+            list(request.query_params.multi_items()),
+            response.status_code,
+            response.media_type or response.headers.get("content-type", ""),
+            bytes(response.body),
+        )
+        if not violations:
+            return response
+        return problem(
+            500,
+            "Response does not conform to the spec",
+            f"{len(violations)} violation(s): " + "; ".join(str(v) for v in violations[:5]),
+            violations=[{"where": v.where, "message": v.message} for v in violations],
+        )

@@ -1,0 +1,42 @@
+"""Turning what a generator returns into response bytes, once per response."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"cannot serialize {type(value).__name__} as JSON")
+
+
+def to_json(value: Any) -> bytes:
+    """Compact JSON; pydantic models by alias, only the fields that were set (optional ones stay absent)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
+
+
+def to_bytes(value: Any, media_type: str) -> bytes:
+    """Bytes for a media type: JSON for json types, UTF-8 text for str, bytes as they are."""
+    if isinstance(value, bytes):
+        return value
+    base = media_type.split(";", maxsplit=1)[0].strip().lower()
+    if isinstance(value, str) and not (base.endswith("/json") or base.endswith("+json")):
+        return value.encode()
+    return to_json(value)
