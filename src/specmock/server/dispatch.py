@@ -244,6 +244,8 @@ class Dispatcher:
         seed: int,
     ) -> tuple[Response, str]:
         code = prefer.get("code") or default_status(op)
+        if code is None and not op.responses:
+            return Response(status_code=204), "synthesis"  # 3.1 allows an operation with no responses
         if code is None or code not in op.responses:
             known = ", ".join(op.responses) or "none"
             return problem(

@@ -61,6 +61,8 @@ def choose_media(content: dict[str, Any], accept: str | None) -> str | None:
         json_like = [m for m in declared if m.split(";")[0].strip().endswith(("/json", "+json"))]
         return (json_like or declared)[0]
     for wanted in _accepted(accept):
+        if wanted == "*/*":  # what fetch and HTTP libraries send by default: JSON, as with no Accept
+            return choose_media(content, None)
         for media in declared:
             if _matches(wanted, media.split(";")[0].strip().lower()) or _matches(media.split(";")[0], wanted):
                 return media
