@@ -3,7 +3,11 @@
 Operations without a generator here are answered by schema-driven synthesis.
 """
 
-from mocks.osmo import distributions as distributions
 from specmock.registry import Generators
 
 generators = Generators("osmo")
+
+# Each module registers its operations on `generators` when imported.
+from mocks.osmo import distributions, workflow_endpoints  # noqa: E402
+
+__all__ = ["distributions", "generators", "workflow_endpoints"]
