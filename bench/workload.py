@@ -10,6 +10,7 @@ from specmock.engine.collections import Categorical, Collection, Timeline
 from specmock.engine.rng import Rng
 
 ANCHOR = datetime(2026, 6, 1, 12, tzinfo=UTC)
+HISTORY = timedelta(days=730)
 
 # the seed mix of mocks/osmo/distributions.py, spelled out so the bench needs no generated models
 STATUS_WEIGHTS = (
@@ -37,6 +38,12 @@ POOL_NAMES = tuple(f"{site}-{gpu}-{n:02d}" for n in range(5) for site in _SITES 
 POOLS = tuple((name, 50.0 / (k + 1)) for k, name in enumerate(POOL_NAMES))
 PRIORITY_WEIGHTS = (("HIGH", 15), ("NORMAL", 70), ("LOW", 15))
 
+FIELDS = (
+    Categorical("status", STATUS_WEIGHTS),
+    Categorical("pool", POOLS),
+    Categorical("priority", PRIORITY_WEIGHTS),
+)
+
 # the filter of the benchmark: a rare status in a mid-sized pool
 RARE_FILTER = {"status": "FAILED_EVICTED", "pool": POOL_NAMES[7]}
 
@@ -45,14 +52,10 @@ class Workflows:
     """`total` workflows; `collection.page(...)` lists them, `item(i)` builds one."""
 
     def __init__(self, total: int, seed: int = 0) -> None:
-        fields = (
-            Categorical("status", STATUS_WEIGHTS),
-            Categorical("pool", POOLS),
-            Categorical("priority", PRIORITY_WEIGHTS),
-        )
-        timeline = Timeline(ANCHOR, timedelta(seconds=30))
+        # two years of history at any total, so 10**12 items still fall after year 1
+        timeline = Timeline(ANCHOR, max(timedelta(microseconds=1), HISTORY / total))
         self.collection: Collection[dict[str, Any]] = Collection(
-            total, self.item, fields, seed=seed, name="workflows", timeline=timeline
+            total, self.item, FIELDS, seed=seed, name="workflows", timeline=timeline
         )
         self.rng = Rng.root(seed, "bench", "workflows")
 
