@@ -12,7 +12,13 @@ import pytest
 from tests.conftest import REPO, run_specmock
 from tests.server.conftest import FROZEN, free_port, serving
 
-PATHS = ["/api/workflow/alpha", "/api/pool?all_pools=true", "/api/version", "/api/workflow/alpha/logs"]
+PATHS = [
+    "/api/workflow?all_users=true&limit=5",
+    "/api/resources/alpha",
+    "/api/pool?all_pools=true",
+    "/api/version",
+    "/api/workflow/alpha/logs",
+]
 
 
 def fetch_all(base: str) -> list[bytes]:
