@@ -15,6 +15,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SWAGGER_2 = ("v2.0_yaml_petstore.yaml",)  # the corpus's one Swagger 2.0 document, refused by design
+CORPUS_DOCUMENTS = sorted(p.name for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json"))
+OPENAPI_3_DOCUMENTS = [d for d in CORPUS_DOCUMENTS if d not in SWAGGER_2]
 
 
 @dataclass

@@ -13,10 +13,7 @@ from fastapi import FastAPI
 from specmock.codegen.writer import render
 from specmock.config import ApiConfig, Config
 from specmock.errors import SpecError
-from tests.conftest import CORPUS, SHARED
-
-DOCUMENTS = sorted(p.name for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json")) if SHARED.is_dir() else []
-SWAGGER_2 = {"v2.0_yaml_petstore.yaml"}
+from tests.conftest import CORPUS, CORPUS_DOCUMENTS, OPENAPI_3_DOCUMENTS, SWAGGER_2
 
 
 def load_module(name: str, text: str, tmp_path: Path) -> types.ModuleType:
@@ -34,10 +31,10 @@ def load_module(name: str, text: str, tmp_path: Path) -> types.ModuleType:
 
 
 def test_corpus_is_there() -> None:
-    assert len(DOCUMENTS) >= 18, "../shared/corpus is missing or incomplete"
+    assert len(CORPUS_DOCUMENTS) >= 18, "../shared/corpus is missing or incomplete"
 
 
-@pytest.mark.parametrize("document", [d for d in DOCUMENTS if d not in SWAGGER_2])
+@pytest.mark.parametrize("document", OPENAPI_3_DOCUMENTS)
 def test_codegen_imports_and_mounts(document: str, tmp_path: Path) -> None:
     config = Config(root=CORPUS, apis=())
     generated = render(config, ApiConfig(name="corpus", spec=Path(document)))
@@ -53,7 +50,7 @@ def test_codegen_imports_and_mounts(document: str, tmp_path: Path) -> None:
     assert len(classes) >= (1 if schemas else 0)
 
 
-@pytest.mark.parametrize("document", sorted(SWAGGER_2))
+@pytest.mark.parametrize("document", SWAGGER_2)
 def test_swagger_2_is_refused(document: str) -> None:
     with pytest.raises(SpecError, match=r"Swagger 2\.0 is not supported"):
         render(Config(root=CORPUS, apis=()), ApiConfig(name="corpus", spec=Path(document)))

@@ -13,7 +13,6 @@ import json
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,10 +30,8 @@ from specmock.engine.rng import Rng
 from specmock.engine.synth import Synthesizer
 from specmock.spec import load_spec
 from specmock.spec.refs import lookup
+from tests.conftest import CORPUS, OPENAPI_3_DOCUMENTS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-SWAGGER_2 = {"v2.0_yaml_petstore.yaml"}
-DOCUMENTS = sorted(p.name for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json") and p.name not in SWAGGER_2)
 SEEDS = (0, 1, 2)
 DOC_URI = "urn:specmock:corpus-document"
 
@@ -150,16 +147,16 @@ def results() -> Run:
     if not CORPUS.is_dir():  # pragma: no cover - CI has shared/ beside the checkout
         pytest.fail(f"{CORPUS} is missing")
     started = time.perf_counter()
-    outcomes = {name: run_document(name) for name in DOCUMENTS}
+    outcomes = {name: run_document(name) for name in OPENAPI_3_DOCUMENTS}
     return Run(outcomes, time.perf_counter() - started)
 
 
 def test_corpus_is_there() -> None:
-    assert len(DOCUMENTS) >= 17, "../shared/corpus is missing or incomplete"
+    assert len(OPENAPI_3_DOCUMENTS) >= 17, "../shared/corpus is missing or incomplete"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("document", OPENAPI_3_DOCUMENTS)
 def test_every_json_response_validates(document: str, results: Run) -> None:
     outcome = results.outcomes[document]
     shown = "\n".join(outcome.failures[:15])

@@ -25,15 +25,9 @@ from specmock.engine.clock import FrozenClock, parse_instant
 from specmock.server.app import create_app
 from specmock.server.negotiate import default_status, status_number
 from specmock.server.settings import Settings
-from tests.conftest import CORPUS, SHARED
+from tests.conftest import CORPUS, OPENAPI_3_DOCUMENTS
 from tests.server.conftest import FROZEN
 
-SWAGGER_2 = {"v2.0_yaml_petstore.yaml"}
-DOCUMENTS = (
-    sorted(p.name for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json") and p.name not in SWAGGER_2)
-    if SHARED.is_dir()
-    else []
-)
 SEEDS = (0, 1, 2)
 PACKAGE = "corpus_served"
 
@@ -60,7 +54,7 @@ TALLY: dict[str, int] = {}
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Config]:
     root = tmp_path_factory.mktemp("corpus-project")
-    apis = tuple(ApiConfig(name=api_name(d), spec=CORPUS / d) for d in DOCUMENTS)
+    apis = tuple(ApiConfig(name=api_name(d), spec=CORPUS / d) for d in OPENAPI_3_DOCUMENTS)
     config = Config(root=root, apis=apis, output=Path(PACKAGE), pythonpath=(".",))
     for api in apis:
         write(config, render(config, api))
@@ -72,7 +66,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Config]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("document", OPENAPI_3_DOCUMENTS)
 def test_every_operation_answers_what_the_spec_declares(document: str, project: Config) -> None:
     name = api_name(document)
     app = create_app(project, Settings(seed=0), FrozenClock(parse_instant(FROZEN)), only=[name])
