@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from mocks.osmo import catalog, generators
-from mocks.osmo.workflows import Group, Task, Workflow, find_task, groups, workflows
+from mocks.osmo.workflows import Group, Task, Workflow, Workflows, find_task, groups, workflows
 from specmock.context import Context, ProblemError
 
 MAX_LIMIT = 1000
@@ -46,10 +46,9 @@ def _known(wanted: list[str] | None, known: tuple[str, ...]) -> list[str] | None
     return [w for w in wanted if w in known]
 
 
-def list_filters(ctx: Context) -> dict[str, list[str]] | None:
+def list_filters(ctx: Context, everyone: Workflows) -> dict[str, list[str]] | None:
     """The enum filters of a list request, or None when they can match nothing."""
     p = ctx.params
-    everyone = workflows(ctx)
     users = p.get("users") or ([] if p.get("all_users") else [p.get("x-osmo-user") or catalog.CURRENT_USER])
     wanted = {
         "status": p.get("statuses"),
@@ -93,11 +92,12 @@ def list_entry(wf: Workflow) -> dict[str, Any]:
 def list_workflows(ctx: Context) -> dict[str, Any]:
     """GET /api/workflow: exact filters, exact pages, `more_entries` true only when more match."""
     offset, limit = page_bounds(ctx)
-    filters = list_filters(ctx)
+    everyone = workflows(ctx)
+    filters = list_filters(ctx, everyone)
     if filters is None:
         return {"workflows": [], "more_entries": False}
     name = ctx.params.get("name")
-    page = workflows(ctx).collection.page(
+    page = everyone.collection.page(
         offset,
         limit,
         filters,

@@ -170,15 +170,19 @@ class Workflows:
             texts={"name": self.name_of},
         )
 
-    def name_of(self, index: int) -> str:
+    def rng(self, index: int) -> Rng:
+        """The root of every value of workflow `index`."""
+        return Rng.root(self.seed, "osmo", "workflow", index)
+
+    def name_of(self, index: int, rng: Rng | None = None) -> str:
         """`<project>-<step>-<index in base 36>`, e.g. llama-finetune-2s."""
-        rng = Rng.root(self.seed, "osmo", "workflow", index)
+        rng = rng or self.rng(index)
         return f"{rng.choice(PROJECTS, 'project')}-{rng.choice(STEPS, 'step')}-{_base36(index)}"
 
     def build(self, index: int) -> Workflow:
         """Workflow `index`, consistent with the collection's filterable fields and timeline."""
         coll = self.collection
-        rng = Rng.root(self.seed, "osmo", "workflow", index)
+        rng = self.rng(index)
         status = WorkflowStatus(coll.field_value("status", index))
         submit = coll.time(index)
         age = (self.anchor - submit).total_seconds()
@@ -197,7 +201,7 @@ class Workflows:
         tag = coll.field_value("tag", index)
         return Workflow(
             index=index,
-            name=self.name_of(index),
+            name=self.name_of(index, rng),
             uuid=values.uuid(rng, "uuid"),
             user=coll.field_value("user", index),
             pool=coll.field_value("pool", index),

@@ -244,9 +244,9 @@ class Dispatcher:
         seed: int,
     ) -> tuple[Response, str]:
         code = prefer.get("code") or default_status(op)
-        if code is None and not op.responses:
-            return Response(status_code=204), "synthesis"  # 3.1 allows an operation with no responses
-        if code is None or code not in op.responses:
+        if code is None:  # only when the operation declares no response at all, which 3.1 allows
+            return Response(status_code=204), "synthesis"
+        if code not in op.responses:
             known = ", ".join(op.responses) or "none"
             return problem(
                 400, "Bad Prefer header", f"{op.operation_id} declares no response {code} (declared: {known})"
