@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures for a specmock app, a client bound to it, and conformance assertions."""
