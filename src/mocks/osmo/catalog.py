@@ -16,6 +16,7 @@ from specmock.engine.rng import Rng
 
 POOLS = generators.collection("pools", default=50, low=10, high=200)
 USERS = generators.collection("users", default=40, low=10, high=400)
+NODES = generators.collection("resources", default=50, low=10, high=200)  # nodes per pool
 
 CURRENT_USER = "dev.user"  # who the UI is signed in as when no x-osmo-user header is sent
 TAGS = ("baseline", "ablation", "nightly", "release", "debug", "sweep", "long-run", "eval", "finetune", "pretrain")
@@ -65,3 +66,13 @@ def gpu_type(pool: str) -> str:
     """The GPU model a pool's nodes carry, read back from its name."""
     family = pool.split("-")[-2].upper()
     return next(g for g in GPU_TYPES if g.startswith(family))
+
+
+def nodes_per_pool(ctx: Context) -> int:
+    """How many nodes (resources) each pool has for this request's volume."""
+    return max(1, ctx.volume(NODES, 50))
+
+
+def node_name(pool: str, index: int) -> str:
+    """Node `index` of a pool, e.g. `us-west-train-a100-3-n007`: tasks and /api/resources agree on it."""
+    return f"{pool}-n{index:03d}"

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from mocks.osmo import catalog, generators
-from mocks.osmo.workflows import Group, Task, Workflow, Workflows, find_task, groups, workflows
+from mocks.osmo.workflows import Group, Task, Workflow, Workflows, workflows
 from specmock.context import Context, ProblemError
 
 MAX_LIMIT = 1000
@@ -182,9 +182,7 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
         "queued_time": wf.queued_time,
         "status": wf.status.value,
         "outputs": "",
-        "groups": []
-        if ctx.params.get("skip_groups")
-        else [group_detail(g, wf) for g in groups(wf, ctx.seed, workflows(ctx).anchor)],
+        "groups": [] if ctx.params.get("skip_groups") else [group_detail(g, wf) for g in workflows(ctx).groups(wf)],
         "pool": wf.pool,
         "backend": wf.pool.rsplit("-", 1)[0],
         "app_owner": wf.user,
@@ -202,7 +200,7 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
 def get_task(ctx: Context) -> dict[str, Any]:
     """GET /api/workflow/{name}/task/{task_name}: the same task the detail shows, with its resources."""
     wf = found(ctx, ctx.params["name"])
-    hit = find_task(wf, ctx.seed, workflows(ctx).anchor, ctx.params["task_name"])
+    hit = workflows(ctx).find_task(wf, ctx.params["task_name"])
     if hit is None:
         raise ProblemError(404, f"Task {ctx.params['task_name']} is not found in workflow {wf.name}")
     _, task = hit

@@ -140,11 +140,14 @@ def hour_of(now: datetime) -> datetime:
 class Workflows:
     """The workflows of one seed, volume and hour."""
 
-    def __init__(self, seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], anchor: datetime) -> None:
+    def __init__(
+        self, seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], nodes: int, anchor: datetime
+    ) -> None:
         self.seed = seed
         self.anchor = anchor
         self.users = users
         self.pools = pools
+        self.nodes = nodes
         others = max(1, len(users) - 1)
         # Periods chosen so that every combination repeats within the engine's limit (2**32) even
         # at the high volumes: status and priority are exact in 100 and 20 slots, the rest prime.
@@ -223,16 +226,32 @@ class Workflows:
             return None
         return self.collection.get(index)
 
+    def groups(self, wf: Workflow) -> tuple[Group, ...]:
+        """The workflow's groups (a chain DAG) with their tasks, as of the anchor."""
+        return groups(wf, self.seed, self.anchor, self.nodes)
+
+    def find_task(self, wf: Workflow, task_name: str) -> tuple[Group, Task] | None:
+        """The task with this name in the workflow, with its group."""
+        for group in self.groups(wf):
+            for task in group.tasks:
+                if task.name == task_name:
+                    return group, task
+        return None
+
 
 @cache
-def _workflows(seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], anchor: datetime) -> Workflows:
-    return Workflows(seed, total, users, pools, anchor)
+def _workflows(
+    seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], nodes: int, anchor: datetime
+) -> Workflows:
+    return Workflows(seed, total, users, pools, nodes, anchor)
 
 
 def workflows(ctx: Context) -> Workflows:
     """The workflows this request sees (built once per seed, volume and hour, then cached)."""
     total = ctx.volume(WORKFLOWS, 10_000)
-    return _workflows(ctx.seed, total, catalog.users(ctx), catalog.pools(ctx), hour_of(ctx.now))
+    return _workflows(
+        ctx.seed, total, catalog.users(ctx), catalog.pools(ctx), catalog.nodes_per_pool(ctx), hour_of(ctx.now)
+    )
 
 
 # Groups and tasks
@@ -287,7 +306,7 @@ def group_statuses(wf: Workflow, plan: tuple[str, ...], rng: Rng) -> list[TaskGr
     return [TaskGroupStatus.COMPLETED] * current + [now] + [after] * (n - current - 1)
 
 
-def groups(wf: Workflow, seed: int, now: datetime) -> tuple[Group, ...]:
+def groups(wf: Workflow, seed: int, now: datetime, nodes: int) -> tuple[Group, ...]:
     """The workflow's groups, a chain in plan order, with their tasks; `now` bounds a live one."""
     rng = Rng.root(seed, "osmo", "workflow", wf.index, "groups")
     plan = rng.choice(GROUP_PLANS, "plan")
@@ -302,7 +321,7 @@ def groups(wf: Workflow, seed: int, now: datetime) -> tuple[Group, ...]:
             start = span_start + width * k
             end = start + width if _finished(status) else None
         failure = _failure(status, rng.child(name))
-        tasks = _tasks(wf, name, status, start, end, failure, rng.child("tasks", name))
+        tasks = _tasks(wf, name, status, start, end, failure, nodes, rng.child("tasks", name))
         out.append(
             Group(
                 name=name,
@@ -350,6 +369,7 @@ def _tasks(
     start: datetime | None,
     end: datetime | None,
     failure: tuple[str, int | None] | None,
+    nodes: int,
     rng: Rng,
 ) -> tuple[Task, ...]:
     count = 1 if group in ("download", "preprocess", "export") else rng.integer(1, 4, "count")
@@ -368,7 +388,7 @@ def _tasks(
                 status=status,
                 start_time=start,
                 end_time=end,
-                node=values.node_name(trng, "node") if started else None,
+                node=catalog.node_name(wf.pool, trng.integer(0, nodes - 1, "node")) if started else None,
                 pod_name=f"{wf.name}-{name}-{values.hex_digest(trng, 'pod', 5)}",
                 pod_ip=f"10.{trng.integer(0, 255, 'ip1')}.{trng.integer(0, 255, 'ip2')}.{trng.integer(2, 254, 'ip3')}"
                 if started
@@ -388,12 +408,3 @@ def _tasks(
 
 def _exit_code(status: TaskGroupStatus) -> int | None:
     return 0 if status == TaskGroupStatus.COMPLETED else None
-
-
-def find_task(wf: Workflow, seed: int, now: datetime, task_name: str) -> tuple[Group, Task] | None:
-    """The task with this name in the workflow, with its group."""
-    for group in groups(wf, seed, now):
-        for task in group.tasks:
-            if task.name == task_name:
-                return group, task
-    return None
