@@ -4,55 +4,16 @@ task agree."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from specmock.config import load_config
 from specmock.conformance.adapter import SpecValidator
-from specmock.engine.clock import FrozenClock, parse_instant
-from specmock.server.app import create_app
-from specmock.server.settings import Settings
-from tests.conftest import REPO
+from tests.osmo.conftest import SMALL, client_for, conforms
 from tests.server.conftest import FROZEN
 
 LIST = "/api/workflow"
-SMALL = 600  # small enough to filter by brute force
-
-
-def client_for(seed: int, workflows: int = SMALL) -> TestClient:
-    settings = Settings(seed=seed)
-    settings.update({"volumes": {"osmo.workflows": workflows}})
-    return TestClient(create_app(load_config(REPO / "specmock.toml"), settings, FrozenClock(parse_instant(FROZEN))))
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with client_for(3) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def validator(client: TestClient) -> SpecValidator:
-    return SpecValidator(client.app.state.specmock.apis["osmo"].spec.document)  # type: ignore[attr-defined]
-
-
-def conforms(validator: SpecValidator, response: httpx.Response) -> list[str]:
-    request = response.request
-    query = list(httpx.QueryParams(request.url.query).multi_items())
-    violations = validator.response_violations(
-        request.method,
-        request.url.path,
-        query,
-        response.status_code,
-        response.headers["content-type"],
-        response.content,
-        list(response.headers.items()),
-    )
-    return [str(v) for v in violations]
 
 
 def everything(client: TestClient, **params: Any) -> list[dict[str, Any]]:
