@@ -35,7 +35,8 @@ def page_bounds(ctx: Context) -> tuple[int, int]:
     return offset, limit
 
 
-def _when(value: datetime | None) -> str | None:
+def when(value: datetime | None) -> str | None:
+    """An instant as the API writes it (ISO 8601, Z), or None."""
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
@@ -46,12 +47,16 @@ def _known(wanted: list[str] | None, known: tuple[str, ...]) -> list[str] | None
     return [w for w in wanted if w in known]
 
 
-def list_filters(ctx: Context, everyone: Workflows) -> dict[str, list[str]] | None:
-    """The enum filters of a list request, or None when they can match nothing."""
+def list_filters(ctx: Context, everyone: Workflows, statuses: bool = True) -> dict[str, list[str]] | None:
+    """The enum filters of a list request, or None when they can match nothing.
+
+    `statuses=False` leaves the statuses parameter out, for lists whose statuses are not the
+    workflow's (tasks).
+    """
     p = ctx.params
     users = p.get("users") or ([] if p.get("all_users") else [p.get("x-osmo-user") or catalog.CURRENT_USER])
     wanted = {
-        "status": p.get("statuses"),
+        "status": p.get("statuses") if statuses else None,
         "priority": p.get("priority"),
         "user": _known(users, everyone.users),
         "pool": _known(p.get("pools"), everyone.pools),
@@ -68,9 +73,9 @@ def list_entry(wf: Workflow) -> dict[str, Any]:
         "user": wf.user,
         "name": wf.name,
         "workflow_uuid": wf.uuid,
-        "submit_time": _when(wf.submit_time),
-        "start_time": _when(wf.start_time),
-        "end_time": _when(wf.end_time),
+        "submit_time": when(wf.submit_time),
+        "start_time": when(wf.start_time),
+        "end_time": when(wf.end_time),
         "queued_time": wf.queued_time,
         "duration": wf.duration,
         "status": wf.status.value,
@@ -130,8 +135,8 @@ def task_detail(task: Task, wf: Workflow) -> dict[str, Any]:
         "logs": f"{base}/logs?task_name={task.name}",
         "error_logs": f"{base}/error_logs?task_name={task.name}" if task.failure_message else None,
         "events": f"{base}/events?task_name={task.name}",
-        "start_time": _when(task.start_time),
-        "end_time": _when(task.end_time),
+        "start_time": when(task.start_time),
+        "end_time": when(task.end_time),
         "dashboard_url": f"{DASHBOARD}/workflows/{wf.name}/tasks/{task.name}",
         "pod_name": task.pod_name,
         "pod_ip": task.pod_ip,
@@ -146,8 +151,8 @@ def group_detail(group: Group, wf: Workflow) -> dict[str, Any]:
     return {
         "name": group.name,
         "status": group.status.value,
-        "start_time": _when(group.start_time),
-        "end_time": _when(group.end_time),
+        "start_time": when(group.start_time),
+        "end_time": when(group.end_time),
         "remaining_upstream_groups": list(group.upstream) if group.start_time is None else [],
         "downstream_groups": list(group.downstream),
         "failure_message": group.failure_message,
@@ -173,9 +178,9 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
         "dashboard_url": f"{DASHBOARD}/workflows/{wf.name}",
         "grafana_url": f"{DASHBOARD}/grafana/d/workflow?var-workflow={wf.name}",
         "tags": [wf.tag] if wf.tag else [],
-        "submit_time": _when(wf.submit_time),
-        "start_time": _when(wf.start_time),
-        "end_time": _when(wf.end_time),
+        "submit_time": when(wf.submit_time),
+        "start_time": when(wf.start_time),
+        "end_time": when(wf.end_time),
         "exec_timeout": 86400.0,
         "queue_timeout": 3600.0,
         "duration": wf.duration,
@@ -208,8 +213,8 @@ def get_task(ctx: Context) -> dict[str, Any]:
         "workflow_id": wf.name,
         "task_name": task.name,
         "node": task.node,
-        "start_time": _when(task.start_time),
-        "end_time": _when(task.end_time),
+        "start_time": when(task.start_time),
+        "end_time": when(task.end_time),
         "status": task.status.value,
         "storage": task.storage,
         "cpu": task.cpu,
