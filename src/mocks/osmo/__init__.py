@@ -8,6 +8,6 @@ from specmock.registry import Generators
 generators = Generators("osmo")
 
 # Each module registers its operations on `generators` when imported.
-from mocks.osmo import distributions, task_endpoints, text_endpoints, workflow_endpoints  # noqa: E402
+from mocks.osmo import distributions, pool_endpoints, task_endpoints, text_endpoints, workflow_endpoints  # noqa: E402
 
-__all__ = ["distributions", "generators", "task_endpoints", "text_endpoints", "workflow_endpoints"]
+__all__ = ["distributions", "generators", "pool_endpoints", "task_endpoints", "text_endpoints", "workflow_endpoints"]

@@ -8,22 +8,38 @@ Order. Index 0 is the newest item and index `total - 1` the oldest, like a real 
 `order="ASC"` (oldest first) lists them in decreasing order, so an ASC page at offset 0 starts with
 the oldest match. Offsets count matching items in the requested order.
 
-Enum filters. A `Categorical` field is a function of the index that can be counted and inverted:
-its values, apportioned to their weights (largest remainder, so each value's share of the pattern
-is within 1/period of its weight's share), are shuffled by the seed into a pattern, and item i
-takes `pattern[i % period]`. A filter maps fields to accepted values: values of one field are
-ORed, fields are ANDed; a single string is one value and an empty list no constraint. For the
-requested fields the accepted positions repeat with the joint period P = lcm(periods); a table
-of match counts per block of P (built once per filter combination, then cached) makes "matches
-below n" O(1) and "the k-th match" O(log P), so counts and pages are exact at any total.
-Automatic periods are distinct primes, hence coprime: every combination of pattern positions
-occurs exactly once per P, so combined filters match exactly `total * product of shares` up to
-the last partial period, and no combination of values with weight is ever empty over P items.
+Positions. Item `index` sits at layout position `index + shift`; everything randomised per item
+(field values, timeline jitter) is keyed on the position. A collection has shift 0, so there
+index and position coincide. `at(shift, anchor)` is a cheap view sharing the patterns and the
+table cache, where the same index shows another item: an item keeps its field values and jitter
+forever, and moves down one index when the shift drops by one (a list where a newer item
+arrived). Positions are Python ints with no upper bound in the arithmetic; the per-item seed
+path is exact below 2**64. `item` and `texts` receive the index; a view can be given its own
+(`at(..., item=..., texts=...)`) that read `position(index)`, so ids follow the item.
 
-Time filters. With a `Timeline`, item i happened at `anchor - (i * spacing + jitter(i))`, with
-`0 <= jitter(i) < spacing` drawn from the seed (microsecond integers): strictly older as i grows.
-`after`/`before` (inclusive, naive means UTC) therefore select one index interval, found in O(1),
-which combines exactly with enum filters.
+Enum filters. A `Categorical` field is a function of the position that can be counted and
+inverted: its values, apportioned to their weights (largest remainder, so each value's share of
+the pattern is within 1/period of its weight's share), are shuffled by the seed into a pattern,
+and position p takes `pattern[p % period]`. A filter maps fields to accepted values: values of
+one field are ORed, fields are ANDed; a single string is one value and an empty list no
+constraint. A value with weight 0 is accepted and matches nothing; a value the field does not
+know is an error. `filters` may also be a sequence of such mappings, a union of conjunctions: an
+item matches if it matches any of them, and is counted once however many it matches (an empty
+sequence matches nothing). For the requested fields the accepted positions repeat with the
+joint period P = lcm(periods); a table of match counts per block of P (built once per filter
+combination, then cached, whatever the view) makes "matches below n" O(1) and "the k-th match"
+O(log P), so counts and pages are exact at any total and any shift. Automatic periods are
+distinct primes, hence coprime: every combination of pattern positions occurs exactly once per
+P, so combined filters match exactly `total * product of shares` up to the last partial period,
+and no combination of values with weight is ever empty over P items.
+
+Time filters. With a `Timeline`, item i happened at `anchor - (i * spacing + jitter(i + shift))`,
+with `0 <= jitter < spacing` drawn from the seed (microsecond integers): strictly older as i
+grows. A view's `anchor` replaces the timeline's; moving the anchor by one spacing together
+with the shift by one keeps every item's time. `after`/`before` (inclusive, naive means UTC)
+select one index interval, found in O(1), which combines exactly with enum filters and with the
+index window `start`/`stop` (indices in [start, stop); offsets count from the first match in
+the window in the requested order).
 
 Substring filters (`contains`). Text cannot be inverted without storage, so a substring filter
 (case-insensitive; every given field must match; an empty string is no constraint) scans the
@@ -33,19 +49,24 @@ is then the number of matches seen: exact (`total_exact=True`) only when the sca
 last candidate, otherwise a lower bound. `more` is True only when a further match was actually
 seen, so paging always ends.
 
-Memory. Per collection: the patterns (sum of periods). The lcm of all periods is at most
-`MAX_JOINT_PERIOD` (checked when the collection is made, so any combination can be answered).
-Per cached filter combination: at most `MAX_BLOCKS + 1` block counts plus one repeated bit mask
-per field (block size + period bits); at most `TABLE_CACHE` combinations are kept (least recently
-used first out), under 8 MB in all. Building a table costs O(P / 64) word operations (about
-0.2 s for P = 10**9).
+Memory. Per collection: the patterns (sum of periods); nothing per item or per position. The
+lcm of all periods is at most `MAX_JOINT_PERIOD`, checked when the collection is made: the
+period of any union of conjunctions divides it, so any filter can be answered. Per cached
+filter combination: at most `MAX_BLOCKS + 1` block counts plus one repeated bit mask per
+distinct (field, accepted values) (block size + period bits); at most `TABLE_CACHE`
+combinations are kept (least recently used first out), under 8 MB in all for filters of a few
+clauses. Building a table costs O(P / 64) word operations per clause (about 0.2 s for
+P = 10**9).
 
 API: `Categorical(name, weights, period=None)`, `Timeline(anchor, spacing, jitter=0.5)`,
 `Collection(total, item, fields=(), *, seed=0, name="", timeline=None, texts=None,
 scan_limit=DEFAULT_SCAN_LIMIT)` with `get`, `field_value`, `pattern`, `time`, `text`,
-`index_range`, `count`, `page` and `resized`; `Page(items, indices, total, offset, limit, more,
-total_exact)`. `item` may call the collection's `field_value` and `time` (through a closure or
-an object that owns the collection), so data and filters agree.
+`index_range`, `count(filters, *, after, before, start, stop)`, `page(offset, limit, filters, *,
+order, after, before, start, stop, contains, scan_limit)`, `resized(total)`, `at(shift, anchor,
+*, item, texts)`, `position(index)` and the attributes `shift` and `anchor`; `Page(items,
+indices, total, offset, limit, more, total_exact)`. `item` may call the collection's
+`field_value` and `time` (through a closure or an object that owns the collection), so data and
+filters agree.
 """
 
 from __future__ import annotations
@@ -78,6 +99,8 @@ _SCAN_CHUNK = 256
 _MICROSECOND = timedelta(microseconds=1)
 
 Filters = Mapping[str, Sequence[str] | str]
+AnyFilters = Filters | Sequence[Filters]
+_Conjunction = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -230,15 +253,21 @@ def _nth_set_bit(mask: int, n: int) -> int:
 
 
 class _Table:
-    """The indices accepted by one filter combination, counted per block of the joint period."""
+    """The positions accepted by a union of filter conjunctions, counted per block of the joint period."""
 
-    def __init__(self, masks: Sequence[tuple[int, int]]) -> None:
-        if any(bits == 0 for _, bits in masks):
-            masks = [(1, 0)]  # nothing can match: skip building a table over the whole joint period
-        self.period = math.lcm(*(period for period, _ in masks))
+    def __init__(self, conjunctions: Sequence[Sequence[tuple[int, int]]]) -> None:
+        # a conjunction with an empty field matches nothing: leaving it out keeps the period short,
+        # and with none left the period is 1 and the table a single empty block
+        conjunctions = [c for c in conjunctions if all(bits for _, bits in c)]
+        self.period = math.lcm(*(period for c in conjunctions for period, _ in c))
         self.block = min(self.period, max(MIN_BLOCK, -(-self.period // MAX_BLOCKS)))
         self.blocks = -(-self.period // self.block)
-        self._repeated = [(period, _repeat(bits, period, self.block + period)) for period, bits in masks]
+        shared: dict[tuple[int, int], tuple[int, int]] = {}  # one repeated mask per (period, bits)
+        for c in conjunctions:
+            for period, bits in c:
+                if (period, bits) not in shared:
+                    shared[period, bits] = (period, _repeat(bits, period, self.block + period))
+        self._repeated = [[shared[period, bits] for period, bits in c] for c in conjunctions]
         counts = array("q", [0])
         running = 0
         for b in range(self.blocks):
@@ -250,13 +279,17 @@ class _Table:
     def _mask(self, b: int) -> int:
         start = b * self.block
         size = min(self.block, self.period - start)
-        mask = (1 << size) - 1
-        for period, repeated in self._repeated:
-            mask &= repeated >> (start % period)
-        return mask
+        full = (1 << size) - 1
+        union = 0
+        for conjunction in self._repeated:
+            mask = full
+            for period, repeated in conjunction:
+                mask &= repeated >> (start % period)
+            union |= mask
+        return union
 
     def count_below(self, n: int) -> int:
-        """How many accepted indices are < n (n >= 0, any size)."""
+        """How many accepted positions are < n (n >= 0, any size)."""
         cycles, rest = divmod(n, self.period)
         b, cut = divmod(rest, self.block)
         below = self.prefix[b]
@@ -265,7 +298,7 @@ class _Table:
         return cycles * self.matches + below
 
     def positions(self, rank: int, count: int) -> list[int]:
-        """The accepted indices with ranks rank .. rank + count - 1, in increasing order."""
+        """The accepted positions with ranks rank .. rank + count - 1, in increasing order."""
         out: list[int] = []
         if count <= 0:
             return out
@@ -293,7 +326,11 @@ class _Table:
 
 
 class _Times:
-    """A Timeline bound to a seed: integer microsecond offsets and their O(1) inverse."""
+    """A Timeline bound to a seed: integer microsecond offsets and their O(1) inverse.
+
+    The step is per index, the jitter per position (index + shift), so an item keeps its jitter
+    when a view moves it to another index.
+    """
 
     def __init__(self, timeline: Timeline, rng: Rng) -> None:
         self.anchor = timeline.anchor
@@ -301,23 +338,23 @@ class _Times:
         self.spread = max(1, min(self.step, int(self.step * timeline.jitter)))
         self.rng = rng
 
-    def offset(self, index: int) -> int:
-        """Microseconds before the anchor; strictly increasing because jitter < step."""
+    def offset(self, index: int, shift: int) -> int:
+        """Microseconds before the anchor; strictly increasing in index because jitter < step."""
         if self.spread == 1:
             return index * self.step
-        return index * self.step + self.rng.integer(0, self.spread - 1, "time", index)
+        return index * self.step + self.rng.integer(0, self.spread - 1, "time", index + shift)
 
-    def first_at_least(self, micros: int) -> int:
+    def first_at_least(self, micros: int, shift: int) -> int:
         """The smallest index whose offset is >= micros."""
         if micros <= 0:
             return 0
         guess = micros // self.step  # offset(guess) lies in [guess*step, guess*step + step)
-        return guess if self.offset(guess) >= micros else guess + 1
+        return guess if self.offset(guess, shift) >= micros else guess + 1
 
-    def time(self, index: int) -> datetime:
+    def time(self, index: int, shift: int, anchor: datetime) -> datetime:
         """When item index happened."""
         try:
-            return self.anchor - timedelta(microseconds=self.offset(index))
+            return anchor - timedelta(microseconds=self.offset(index, shift))
         except OverflowError:
             raise ValueError(
                 f"item {index} falls before year 1 with spacing {self.step} microseconds; use a smaller spacing"
@@ -330,7 +367,7 @@ class _Layout:
 
     fields: dict[str, _Field]
     times: _Times | None
-    cache: OrderedDict[tuple[tuple[str, tuple[str, ...]], ...], _Table] = field(default_factory=OrderedDict)
+    cache: OrderedDict[tuple[_Conjunction, ...], _Table] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -338,6 +375,31 @@ def _check_count(name: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be an integer >= 0, not {value!r}")
     return value
+
+
+def _joint_period(name: str, periods: Mapping[str, int]) -> int:
+    """The period after which the fields repeat together; names them when it is over the limit."""
+    joint = math.lcm(*periods.values())
+    if joint > MAX_JOINT_PERIOD:
+        raise ValueError(
+            f"collection {name!r}: the fields' periods {dict(periods)} repeat together "
+            f"only every {joint} items, over the limit {MAX_JOINT_PERIOD}; give some fields smaller periods"
+        )
+    return joint
+
+
+def _clauses(filters: AnyFilters | None) -> list[Filters]:
+    """The conjunctions of a filter: one for a mapping (or None), each element of a sequence."""
+    if filters is None:
+        return [{}]
+    if isinstance(filters, Mapping):
+        return [filters]
+    if isinstance(filters, str | bytes) or not isinstance(filters, Sequence):
+        raise ValueError(f"filters must be a mapping of field to values or a sequence of them, not {filters!r}")
+    for k, clause in enumerate(filters):
+        if not isinstance(clause, Mapping):
+            raise ValueError(f"filters[{k}] must be a mapping of field to values, not {clause!r}")
+    return list(filters)
 
 
 def _ascending(order: str) -> bool:
@@ -369,6 +431,8 @@ class Collection(Generic[T]):
         self.texts = dict(texts or {})
         self.scan_limit = _check_count("scan_limit", scan_limit)
         self._layout = self._lay_out(fields, seed, name, timeline)
+        self.shift = 0
+        self.anchor = timeline.anchor if timeline is not None else None
 
     @staticmethod
     def _lay_out(fields: Sequence[Categorical], seed: int, name: str, timeline: Timeline | None) -> _Layout:
@@ -376,12 +440,9 @@ class Collection(Generic[T]):
         if len(dict.fromkeys(names)) != len(names):
             raise ValueError(f"collection {name!r} declares a field twice: {names}")
         periods = choose_periods(fields)
-        joint = math.lcm(*periods)
-        if joint > MAX_JOINT_PERIOD:
-            raise ValueError(
-                f"collection {name!r}: the fields' periods {dict(zip(names, periods, strict=True))} repeat together "
-                f"only every {joint} items, over the limit {MAX_JOINT_PERIOD}; give some fields smaller periods"
-            )
+        # every union of conjunctions over these fields repeats with a divisor of this period, so
+        # checking it once here bounds every filter table the collection will ever build
+        _joint_period(name, dict(zip(names, periods, strict=True)))
         root = Rng.root(seed, "collection", name)
         bound = {f.name: _Field(f, p, root.child("field", f.name)) for f, p in zip(fields, periods, strict=True)}
         times = _Times(timeline, root.child("timeline")) if timeline is not None else None
@@ -392,6 +453,37 @@ class Collection(Generic[T]):
         other = copy.copy(self)
         other.total = _check_count("total", total)
         return other
+
+    def at(
+        self,
+        shift: int,
+        anchor: datetime | None = None,
+        *,
+        item: Callable[[int], T] | None = None,
+        texts: Mapping[str, Callable[[int], str]] | None = None,
+    ) -> Collection[T]:
+        """A view where item index is the item at position index + shift; shares patterns and caches.
+
+        `shift` is absolute (not added to this view's); `anchor` (None: keep this one) is when
+        index 0 would happen without its jitter. `item` and `texts`, if given, replace the
+        callables for this view, so they can read its `position`, `field_value` and `time`.
+        """
+        other = copy.copy(self)
+        other.shift = _check_count("shift", shift)
+        if anchor is not None:
+            self._times()  # names the collection when it has no timeline to anchor
+            if not isinstance(anchor, datetime):
+                raise ValueError(f"anchor must be a datetime, not {anchor!r}")
+            other.anchor = as_utc(anchor)
+        if item is not None:
+            other.item = item
+        if texts is not None:
+            other.texts = dict(texts)
+        return other
+
+    def position(self, index: int) -> int:
+        """The layout position of item index: what its field values and jitter are keyed on."""
+        return index + self.shift
 
     def get(self, index: int) -> T:
         """Item index, for 0 <= index < total."""
@@ -409,10 +501,10 @@ class Collection(Generic[T]):
     def field_value(self, field: str, index: int) -> str:
         """The value item index must show for a Categorical field, so data and filters agree."""
         bound = self._field(field)
-        return bound.pattern[index % bound.period]
+        return bound.pattern[(index + self.shift) % bound.period]
 
     def pattern(self, field: str) -> tuple[str, ...]:
-        """A field's pattern: item i takes pattern[i % len(pattern)]."""
+        """A field's pattern: the item at position p takes pattern[p % len(pattern)]."""
         return self._field(field).pattern
 
     def _times(self) -> _Times:
@@ -420,9 +512,12 @@ class Collection(Generic[T]):
             raise ValueError(f"collection {self.name!r} has no timeline, so it has no times or time filters")
         return self._layout.times
 
+    def _anchor(self) -> datetime:
+        return self.anchor if self.anchor is not None else self._times().anchor
+
     def time(self, index: int) -> datetime:
         """When item index happened: strictly earlier as the index grows."""
-        return self._times().time(index)
+        return self._times().time(index, self.shift, self._anchor())
 
     def _text_source(self, field: str) -> Callable[[int], str]:
         try:
@@ -440,36 +535,53 @@ class Collection(Generic[T]):
         lo, hi = 0, self.total
         if after is None and before is None:
             return lo, hi
-        times = self._times()
+        times, anchor = self._times(), self._anchor()
         if before is not None:
-            lo = max(lo, times.first_at_least((times.anchor - as_utc(before)) // _MICROSECOND))
+            lo = max(lo, times.first_at_least((anchor - as_utc(before)) // _MICROSECOND, self.shift))
         if after is not None:
-            hi = min(hi, times.first_at_least((times.anchor - as_utc(after)) // _MICROSECOND + 1))
+            hi = min(hi, times.first_at_least((anchor - as_utc(after)) // _MICROSECOND + 1, self.shift))
         return lo, max(lo, hi)
 
-    def _table(self, filters: Filters | None) -> _Table | None:
+    def _window(self, after: datetime | None, before: datetime | None, start: int, stop: int | None) -> tuple[int, int]:
+        """The indices [lo, hi) within the time range and the index window [start, stop)."""
+        _check_count("start", start)
+        if stop is not None:
+            _check_count("stop", stop)
+        lo, hi = self.index_range(after, before)
+        lo = max(lo, start)
+        if stop is not None:
+            hi = min(hi, stop)
+        return lo, max(lo, hi)
+
+    def _table(self, filters: AnyFilters | None) -> _Table | None:
         """The table for the enum filters, or None when they accept everything."""
-        chosen: list[tuple[str, tuple[str, ...]]] = []
-        masks: list[tuple[int, int]] = []
-        for name in sorted(filters or {}):
-            bound = self._field(name)
-            raw = (filters or {})[name]
-            values = tuple(sorted(dict.fromkeys([raw] if isinstance(raw, str) else raw)))
-            bits = bound.accepted(values)
-            if not values or bits == (1 << bound.period) - 1:
-                continue  # no constraint: leaving it out keeps the joint period short
-            chosen.append((name, values))
-            masks.append((bound.period, bits))
-        if not chosen:
+        conjunctions: dict[_Conjunction, list[tuple[int, int]]] = {}
+        everything = False
+        for clause in _clauses(filters):
+            chosen: list[tuple[str, tuple[str, ...]]] = []
+            masks: list[tuple[int, int]] = []
+            for name in sorted(clause):
+                bound = self._field(name)
+                raw = clause[name]
+                values = tuple(sorted(dict.fromkeys([raw] if isinstance(raw, str) else raw)))
+                bits = bound.accepted(values)
+                if not values or bits == (1 << bound.period) - 1:
+                    continue  # no constraint: leaving it out keeps the joint period short
+                chosen.append((name, values))
+                masks.append((bound.period, bits))
+            # every clause is checked (unknown fields and values) before deciding anything
+            everything = everything or not chosen
+            conjunctions.setdefault(tuple(chosen), masks)
+        if everything:
             return None
-        key = tuple(chosen)
+        key = tuple(sorted(conjunctions))  # the same union in any order or with repeats: one table
         layout = self._layout
         with layout.lock:
             table = layout.cache.get(key)
             if table is not None:
                 layout.cache.move_to_end(key)
                 return table
-        table = _Table(masks)  # built outside the lock: a duplicate build is harmless, a stall is not
+        table = _Table([conjunctions[k] for k in key])  # built outside the lock: a duplicate build is harmless
         with layout.lock:
             layout.cache[key] = table
             while len(layout.cache) > TABLE_CACHE:
@@ -477,21 +589,29 @@ class Collection(Generic[T]):
         return table
 
     def _ranks(self, table: _Table | None, lo: int, hi: int) -> tuple[int, int]:
+        """Ranks of the first and one past the last candidate of indices [lo, hi)."""
         if table is None:
             return lo, hi
-        return table.count_below(lo), table.count_below(hi)
+        # a table counts positions, so ranks are taken among all positions from 0, not indices
+        return table.count_below(lo + self.shift), table.count_below(hi + self.shift)
 
-    @staticmethod
-    def _indices(table: _Table | None, rank: int, count: int) -> list[int]:
+    def _indices(self, table: _Table | None, rank: int, count: int) -> list[int]:
         if table is None:
             return list(range(rank, rank + count))
-        return table.positions(rank, count)
+        shift = self.shift
+        return [position - shift for position in table.positions(rank, count)]
 
     def count(
-        self, filters: Filters | None = None, *, after: datetime | None = None, before: datetime | None = None
+        self,
+        filters: AnyFilters | None = None,
+        *,
+        after: datetime | None = None,
+        before: datetime | None = None,
+        start: int = 0,
+        stop: int | None = None,
     ) -> int:
-        """The exact number of items matching the enum filters and the time range."""
-        lo, hi = self.index_range(after, before)
+        """The exact number of items matching the enum filters, the time range and the index window."""
+        lo, hi = self._window(after, before, start, stop)
         first, last = self._ranks(self._table(filters), lo, hi)
         return last - first
 
@@ -499,11 +619,13 @@ class Collection(Generic[T]):
         self,
         offset: int = 0,
         limit: int = 20,
-        filters: Filters | None = None,
+        filters: AnyFilters | None = None,
         *,
         order: str = "DESC",
         after: datetime | None = None,
         before: datetime | None = None,
+        start: int = 0,
+        stop: int | None = None,
         contains: Mapping[str, str] | None = None,
         scan_limit: int | None = None,
     ) -> Page[T]:
@@ -512,7 +634,7 @@ class Collection(Generic[T]):
         _check_count("limit", limit)
         ascending = _ascending(order)
         table = self._table(filters)
-        lo, hi = self.index_range(after, before)
+        lo, hi = self._window(after, before, start, stop)
         first, last = self._ranks(table, lo, hi)
         needles = [
             (self._text_source(f), needle.casefold()) for f, needle in sorted((contains or {}).items()) if needle
@@ -521,11 +643,11 @@ class Collection(Generic[T]):
             budget = self.scan_limit if scan_limit is None else _check_count("scan_limit", scan_limit)
             return self._scan(table, first, last, ascending, needles, offset, limit, budget)
         matching = last - first
-        start, end = min(offset, matching), min(offset + limit, matching)
+        begin, end = min(offset, matching), min(offset + limit, matching)
         if ascending:
-            indices = self._indices(table, last - end, end - start)[::-1]
+            indices = self._indices(table, last - end, end - begin)[::-1]
         else:
-            indices = self._indices(table, first + start, end - start)
+            indices = self._indices(table, first + begin, end - begin)
         return Page([self.item(i) for i in indices], indices, matching, offset, limit, end < matching)
 
     def _candidates(self, table: _Table | None, first: int, last: int, ascending: bool, at: int, n: int) -> list[int]:
