@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from specmock.config import ApiConfig, Config, load_config
-from specmock.errors import EXIT_DRIFT, SpecmockError
+from specmock.errors import EXIT_DRIFT, ConfigError, SpecmockError
 
 app = typer.Typer(
     name="specmock",
@@ -167,6 +167,66 @@ def serve(
         )
     else:
         uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def conform(
+    spec: Annotated[Path, typer.Argument(help="The OpenAPI document to check answers against.")],
+    url: Annotated[
+        str | None, typer.Option(help="A running server to check (a real backend too); default: specmock's own app.")
+    ] = None,
+    samples: Annotated[int, typer.Option(help="Requests per operation.", min=1, max=1000)] = 3,
+    seed: Annotated[int, typer.Option(help="Seed of the requests (and of specmock's data in-process).")] = 0,
+    report: Annotated[str, typer.Option(help="text, json or junit (on stdout).")] = "text",
+    header: Annotated[
+        list[str] | None, typer.Option(help="'Name: value' sent with every request, e.g. a token (repeatable).")
+    ] = None,
+    require_success: Annotated[
+        bool, typer.Option(help="Fail on any status but the operation's success status, even a declared 4xx.")
+    ] = False,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Progress on stderr (default: on a terminal).")
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Exercise every operation of SPEC and check every answer against it; exit 1 if any does not conform."""
+    from specmock.conformance.report import FORMATS, as_json, as_junit, text_footer, text_line  # noqa: PLC0415
+    from specmock.conformance.runner import OperationResult  # noqa: PLC0415
+    from specmock.conformance.session import ConformOptions, run_conform  # noqa: PLC0415
+
+    if report not in FORMATS:
+        raise ConfigError(f"--report: {report!r} is not one of {', '.join(FORMATS)}")
+    headers = {}
+    for item in header or []:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise ConfigError(f"--header: {item!r} is not 'Name: value'")
+        headers[name.strip()] = value.strip()
+    config = None if config_path is None else load_config(config_path)
+    terminal = sys.stderr.isatty()
+    # the text report streams one line per operation already; json and junit are written at the end
+    show = (terminal and report != "text") if progress is None else progress
+
+    def heard(outcome: OperationResult, done: int, total: int) -> None:
+        if report == "text":
+            _echo(text_line(outcome))
+        if show:
+            line = f"[{done}/{total}] {outcome.label}"
+            sys.stderr.write(f"\r{line[:100]}\x1b[K" if terminal else line + "\n")
+            if terminal and done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    options = ConformOptions(spec, url, samples, seed, require_success, config, headers=headers)
+    result = run_conform(options, heard)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if report == "text":
+        _echo(text_footer(result))
+    else:
+        _echo(as_json(result) if report == "json" else as_junit(result))
+    if result.failed:
+        raise typer.Exit(EXIT_DRIFT)
 
 
 def main() -> None:

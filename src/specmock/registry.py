@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Extra routes live under /_specmock/<api>: no spec path is expected there, and the app still
+# refuses one that collides.
+EXTRA_PREFIX = "/_specmock"
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,21 @@ class CollectionSize:
         return {"low": self.low, "default": self.default, "high": self.high}[preset]
 
 
+@dataclass(frozen=True)
+class ExtraRoute:
+    """A route outside the spec: HTTP methods (none for a WebSocket), its full path and handler."""
+
+    path: str
+    methods: tuple[str, ...]
+    handler: Callable[..., Any]
+    site: tuple[str, int]
+
+    @property
+    def websocket(self) -> bool:
+        """Whether the route is a WebSocket endpoint."""
+        return not self.methods
+
+
 class Generators:
     """Handwritten generators of one API, keyed by the spec's operationIds."""
 
@@ -31,6 +52,7 @@ class Generators:
         self.handlers: dict[str, Callable[..., Any]] = {}
         self.sites: dict[str, tuple[str, int]] = {}
         self.collections: dict[str, CollectionSize] = {}
+        self.routes: list[ExtraRoute] = []
 
     def collection(self, name: str, default: int, low: int | None = None, high: int | None = None) -> str:
         """Declare a collection and its totals per preset; `--volume api.name=N` overrides them."""
@@ -50,6 +72,48 @@ class Generators:
                 raise ValueError(f"operation {operation_id!r} already has a generator ({first[0]}:{first[1]})")
             self.handlers[operation_id] = func
             self.sites[operation_id] = site
+            return func
+
+        return register
+
+    def path_of(self, path: str) -> str:
+        """The full path an extra route of this API is served at: /_specmock/<api><path>."""
+        if not path.startswith("/"):
+            raise ValueError(f"extra route path {path!r} must start with '/'")
+        return f"{EXTRA_PREFIX}/{self.api}{path}"
+
+    def route(self, path: str, methods: Sequence[str] = ("GET",)) -> Callable[[F], F]:
+        """Decorator: an HTTP route outside the spec, at /_specmock/<api><path>.
+
+        The handler takes a Context (params: path and query parameters; body: JSON or text;
+        request: the Starlette request) and returns what an operation generator may return.
+        """
+        wanted = tuple(m.upper() for m in methods)
+        unknown = [m for m in wanted if m not in HTTP_METHODS]
+        if not wanted or unknown:
+            raise ValueError(f"extra route {path!r}: methods must be among {', '.join(HTTP_METHODS)}, not {methods!r}")
+        return self._extra(path, wanted, sys._getframe(1))
+
+    def websocket(self, path: str) -> Callable[[F], F]:
+        """Decorator: a WebSocket endpoint at /_specmock/<api><path>.
+
+        The handler is `async def handler(websocket, context)`, where `context()` gives a fresh
+        Context (seed, clock, volumes, store; params: path and query parameters) at each call.
+        """
+        return self._extra(path, (), sys._getframe(1))
+
+    def _extra(self, path: str, methods: tuple[str, ...], caller: FrameType) -> Callable[[F], F]:
+        full = self.path_of(path)
+        site = (caller.f_code.co_filename, caller.f_lineno)
+
+        def register(func: F) -> F:
+            for known in self.routes:
+                shared = [m for m in methods if m in known.methods] if methods else ["WEBSOCKET"] * known.websocket
+                if known.path == full and shared:
+                    raise ValueError(
+                        f"{', '.join(shared)} {full} already has a handler ({known.site[0]}:{known.site[1]})"
+                    )
+            self.routes.append(ExtraRoute(full, methods, func, site))
             return func
 
         return register

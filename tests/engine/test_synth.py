@@ -324,6 +324,29 @@ def test_read_only_and_write_only() -> None:
         assert "password" in response and "secret" not in response
 
 
+def test_31_choice_settles_on_a_branch_without_a_required_hidden_property() -> None:
+    # JSON Schema: a writeOnly value is never retrieved (schemathesis forbids it in a response),
+    # while openapi-core's 3.1 `required` wants it: the branch that needs neither is the answer.
+    schemas = {
+        "Static": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["endpoint", "secret"],
+            "properties": {"endpoint": {"type": "string"}, "secret": {"type": "string", "writeOnly": True}},
+        },
+        "Default": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["endpoint"],
+            "properties": {"endpoint": {"type": "string"}},
+        },
+    }
+    schema = {"anyOf": [{"$ref": "#/components/schemas/Static"}, {"$ref": "#/components/schemas/Default"}]}
+    responses = values(schema, schemas, version="3.1")
+    assert all("secret" not in v for v in responses)
+    assert any("secret" in v for v in values(schema, schemas, version="3.1", writing=True))
+
+
 def test_30_nullable() -> None:
     got = values({"type": "integer", "nullable": True}, version="3.0", seeds=range(200))
     nulls = sum(v is None for v in got)

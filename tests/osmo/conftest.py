@@ -19,11 +19,12 @@ from tests.server.conftest import FROZEN
 SMALL = 600  # small enough to filter by brute force
 
 
-def client_for(seed: int, workflows: int = SMALL, **volumes: int) -> TestClient:
-    """An in-process OSMO app on the frozen test clock; `volumes` sets other OSMO collections."""
+def client_for(seed: int, workflows: int = SMALL, at: str = FROZEN, **volumes: int) -> TestClient:
+    """An in-process OSMO app on a frozen clock (the tests' instant unless `at`); `volumes` sets
+    other OSMO collections."""
     settings = Settings(seed=seed)
     settings.update({"volumes": {"osmo.workflows": workflows, **{f"osmo.{k}": v for k, v in volumes.items()}}})
-    return TestClient(create_app(load_config(REPO / "specmock.toml"), settings, FrozenClock(parse_instant(FROZEN))))
+    return TestClient(create_app(load_config(REPO / "specmock.toml"), settings, FrozenClock(parse_instant(at))))
 
 
 @pytest.fixture(scope="module")

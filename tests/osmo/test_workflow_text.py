@@ -157,7 +157,8 @@ def test_task_list_filters_and_modes(client: TestClient, validator: SpecValidato
     node = running[0]["node"]
     on_node = client.get("/api/task", params={"all_users": "true", "nodes": node, "limit": 1000}).json()["tasks"]
     assert on_node and all(t["node"] == node for t in on_node)
-    middle = sorted(t["start_time"] for t in every if t["start_time"])[len(every) // 2]
+    started = sorted(t["start_time"] for t in every if t["start_time"])
+    middle = started[len(started) // 2]
     later = client.get(
         "/api/task", params={"all_users": "true", "started_after": middle.removesuffix("Z"), "limit": 1000}
     ).json()["tasks"]  # a time without a zone is UTC

@@ -57,6 +57,8 @@ def test_filters_match_brute_force(client: TestClient, validator: SpecValidator)
         {"users": [users[1]]},
         {"tags": ["nightly"]},
         {"name": "llama"},
+        {"name": "llama", "statuses": ["RUNNING", "COMPLETED", "FAILED", "PENDING"]},
+        {"statuses": ["WAITING", "FAILED_QUEUE_TIMEOUT", "FAILED_SUBMISSION", "FAILED_CANCELED"], "tags": ["nightly"]},
         {"submitted_after": every[300]["submit_time"], "submitted_before": every[100]["submit_time"]},
         {"pools": ["no-such-pool"]},
     ]

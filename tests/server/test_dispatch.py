@@ -32,15 +32,15 @@ def test_synthesized_answer_is_valid_and_deterministic(osmo_client: TestClient) 
 
 
 def test_parameters_change_the_data(osmo_client: TestClient) -> None:
-    one = osmo_client.get("/api/resources/alpha")
-    two = osmo_client.get("/api/resources/beta")
+    one = osmo_client.get("/api/configs/backend/alpha")
+    two = osmo_client.get("/api/configs/backend/beta")
     assert one.status_code == two.status_code == 200
     assert one.content != two.content
 
 
 def test_prefer_seed_changes_data_and_is_echoed(osmo_client: TestClient) -> None:
-    base = osmo_client.get("/api/resources/alpha")
-    other = osmo_client.get("/api/resources/alpha", headers={"Prefer": "seed=8"})
+    base = osmo_client.get("/api/configs/backend/alpha")
+    other = osmo_client.get("/api/configs/backend/alpha", headers={"Prefer": "seed=8"})
     assert other.headers["x-specmock-seed"] == "8"
     assert other.content != base.content
 
@@ -59,7 +59,8 @@ def test_prefer_code_not_declared_is_a_problem(osmo_client: TestClient) -> None:
 
 
 def test_text_plain_operation(osmo_client: TestClient) -> None:
-    response = osmo_client.get("/api/workflow/alpha/logs")
+    name = osmo_client.get("/api/workflow", params={"all_users": "true", "limit": 1}).json()["workflows"][0]["name"]
+    response = osmo_client.get(f"/api/workflow/{name}/logs")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text
@@ -104,10 +105,10 @@ def test_docs_show_the_real_spec(osmo_client: TestClient) -> None:
 def test_admin_changes_seed_and_faults_at_run_time() -> None:
     app = create_app(load_config(REPO / "specmock.toml"), Settings(seed=1), FrozenClock(parse_instant(FROZEN)))
     with TestClient(app) as client:
-        before = client.get("/api/resources/alpha").content
+        before = client.get("/api/configs/backend/alpha").content
         changed = client.patch("/_specmock/config", json={"seed": 2})
         assert changed.status_code == 200 and changed.json()["seed"] == 2
-        assert client.get("/api/resources/alpha").content != before
+        assert client.get("/api/configs/backend/alpha").content != before
         client.patch("/_specmock/config", json={"faults": {"osmo": {"error_rate": 1.0, "statuses": [503]}}})
         failed = client.get(VERSION)
         assert failed.status_code == 503

@@ -14,10 +14,10 @@ from tests.server.conftest import FROZEN, free_port, serving
 
 PATHS = [
     "/api/workflow?all_users=true&limit=5",
-    "/api/resources/alpha",
+    "/api/configs/backend/alpha",
     "/api/pool?all_pools=true",
     "/api/version",
-    "/api/workflow/alpha/logs",
+    "/api/tag",
 ]
 
 

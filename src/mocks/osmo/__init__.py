@@ -8,6 +8,27 @@ from specmock.registry import Generators
 generators = Generators("osmo")
 
 # Each module registers its operations on `generators` when imported.
-from mocks.osmo import distributions, pool_endpoints, task_endpoints, text_endpoints, workflow_endpoints  # noqa: E402
+from mocks.osmo import (  # noqa: E402
+    dataset_endpoints,
+    distributions,
+    interactive,
+    pool_endpoints,
+    profile,
+    router,
+    task_endpoints,
+    text_endpoints,
+    workflow_endpoints,
+)
 
-__all__ = ["distributions", "generators", "pool_endpoints", "task_endpoints", "text_endpoints", "workflow_endpoints"]
+__all__ = [
+    "dataset_endpoints",
+    "distributions",
+    "generators",
+    "interactive",
+    "pool_endpoints",
+    "profile",
+    "router",
+    "task_endpoints",
+    "text_endpoints",
+    "workflow_endpoints",
+]

@@ -32,13 +32,13 @@ def _workflows_walked(ctx: Context, everyone: Workflows) -> Iterator[Workflow]:
         if wf is not None:
             yield wf
         return
-    filters = list_filters(ctx, everyone, statuses=False)
+    filters = list_filters(ctx, everyone)
     if filters is None:
         return
     for start in range(0, SCAN_LIMIT, CHUNK):
-        page = everyone.collection.page(start, CHUNK, filters, order="DESC", before=ctx.params.get("started_before"))
-        yield from page.items
-        if not page.more:
+        items, more = everyone.page(start, CHUNK, filters, None, before=ctx.params.get("started_before"))
+        yield from items
+        if not more:
             return
 
 

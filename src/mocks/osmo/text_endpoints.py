@@ -35,8 +35,8 @@ def _logs(ctx: Context, errors_only: bool) -> Reply:
     task = _task_name(ctx, [t.name for g in groups for t in g.tasks])
     lines = [
         line
-        for line in log_lines(wf, groups, ctx.seed, everyone.anchor)
-        if line.at <= everyone.anchor and (line.error or not errors_only)
+        for line in log_lines(wf, groups, ctx.seed, everyone.now)
+        if line.at <= everyone.now and (line.error or not errors_only)
     ]
     return _text(select(lines, task, ctx.params.get("query"), ctx.params.get("last_n_lines")))
 
@@ -63,6 +63,6 @@ def get_events(ctx: Context) -> Reply:
     text = "".join(
         event.render(pod) + "\n"
         for event, pod in events(wf, groups, everyone.nodes)
-        if (task is None or event.task == task) and event.at <= everyone.anchor
+        if (task is None or event.task == task) and event.at <= everyone.now
     )
     return _text(text)

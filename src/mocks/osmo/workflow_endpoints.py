@@ -47,16 +47,11 @@ def _known(wanted: list[str] | None, known: tuple[str, ...]) -> list[str] | None
     return [w for w in wanted if w in known]
 
 
-def list_filters(ctx: Context, everyone: Workflows, statuses: bool = True) -> dict[str, list[str]] | None:
-    """The enum filters of a list request, or None when they can match nothing.
-
-    `statuses=False` leaves the statuses parameter out, for lists whose statuses are not the
-    workflow's (tasks).
-    """
+def list_filters(ctx: Context, everyone: Workflows) -> dict[str, list[str]] | None:
+    """The filters on fixed workflow fields (not status), or None when they can match nothing."""
     p = ctx.params
     users = p.get("users") or ([] if p.get("all_users") else [p.get("x-osmo-user") or catalog.CURRENT_USER])
     wanted = {
-        "status": p.get("statuses") if statuses else None,
         "priority": p.get("priority"),
         "user": _known(users, everyone.users),
         "pool": _known(p.get("pools"), everyone.pools),
@@ -89,7 +84,7 @@ def list_entry(wf: Workflow) -> dict[str, Any]:
         "app_name": wf.app_name,
         "app_version": wf.app_version,
         "priority": wf.priority.value,
-        "labels": {"project": wf.app_name, **({"tag": wf.tag} if wf.tag else {})},
+        "labels": {"project": wf.app_name, **({"tag": wf.tags[0]} if wf.tags else {})},
     }
 
 
@@ -102,17 +97,18 @@ def list_workflows(ctx: Context) -> dict[str, Any]:
     if filters is None:
         return {"workflows": [], "more_entries": False}
     name = ctx.params.get("name")
-    page = everyone.collection.page(
+    items, more = everyone.page(
         offset,
         limit,
         filters,
-        order="DESC",
+        ctx.params.get("statuses"),
         after=ctx.params.get("submitted_after"),
         before=ctx.params.get("submitted_before"),
         contains={"name": name} if name else None,
     )
-    items = page.items if ctx.params.get("order") == "DESC" else page.items[::-1]
-    return {"workflows": [list_entry(wf) for wf in items], "more_entries": page.more}
+    if ctx.params.get("order") != "DESC":
+        items = items[::-1]
+    return {"workflows": [list_entry(wf) for wf in items], "more_entries": more}
 
 
 def found(ctx: Context, name: str) -> Workflow:
@@ -169,7 +165,7 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
         "name": wf.name,
         "uuid": wf.uuid,
         "submitted_by": wf.user,
-        "cancelled_by": wf.user if wf.status.value == "FAILED_CANCELED" else None,
+        "cancelled_by": wf.cancelled_by or (wf.user if wf.status.value == "FAILED_CANCELED" else None),
         "spec": f"{base}/spec",
         "template_spec": f"{base}/spec?use_template=true",
         "logs": f"{base}/logs",
@@ -177,7 +173,7 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
         "overview": f"{DASHBOARD}/workflows/{wf.name}",
         "dashboard_url": f"{DASHBOARD}/workflows/{wf.name}",
         "grafana_url": f"{DASHBOARD}/grafana/d/workflow?var-workflow={wf.name}",
-        "tags": [wf.tag] if wf.tag else [],
+        "tags": list(wf.tags),
         "submit_time": when(wf.submit_time),
         "start_time": when(wf.start_time),
         "end_time": when(wf.end_time),
@@ -195,7 +191,7 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
         "app_version": wf.app_version,
         "plugins": {"rsync": False},
         "priority": wf.priority.value,
-        "labels": {"project": wf.app_name, **({"tag": wf.tag} if wf.tag else {})},
+        "labels": {"project": wf.app_name, **({"tag": wf.tags[0]} if wf.tags else {})},
         "warnings": [],
     }
     return detail

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import yaml
 
 from generated.osmo.models import TaskGroupStatus
-from mocks.osmo.workflows import Group, Task, Workflow
+from mocks.osmo.records import Group, Task, Workflow
 from specmock.engine import values
 from specmock.engine.rng import Rng
 
@@ -105,8 +105,8 @@ def spec_yaml(wf: Workflow, groups: tuple[Group, ...], template: bool) -> str:
             ],
         }
     }
-    if wf.tag:
-        spec["workflow"]["tags"] = [wf.tag]
+    if wf.tags:
+        spec["workflow"]["tags"] = list(wf.tags)
     return yaml.safe_dump(spec, sort_keys=False)
 
 

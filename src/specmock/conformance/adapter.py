@@ -7,12 +7,20 @@ given to it through its protocols, built from what any HTTP client or server has
 from __future__ import annotations
 
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
+from openapi_core.exceptions import OpenAPIError
+from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.paths.exceptions import PathError
+from openapi_core.templating.responses.exceptions import ResponseNotFound
+from openapi_core.validation.request.exceptions import ParameterValidationError, SecurityValidationError
+from openapi_core.validation.response.exceptions import HeaderValidationError, MissingData, MissingHeaderError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 
@@ -66,19 +74,59 @@ def _schema_errors(exc: BaseException) -> list[Any]:
     return []
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _plain(exc: BaseException) -> Violation:
+    """One sentence for an openapi-core error that is not about a schema."""
+    # openapi-core wraps the finder and deserializer errors; the cause says what went wrong
+    if isinstance(exc, ParameterValidationError | HeaderValidationError) and exc.__cause__ is not None:
+        kind = "header" if isinstance(exc, HeaderValidationError) else f"{exc.location} parameter"
+        return Violation(f"{kind} {exc.name}", _short(exc.__cause__, 200))
+    cause = exc.__cause__ if isinstance(exc.__cause__, OpenAPIError) else exc
+    if isinstance(cause, ResponseNotFound):
+        declared = ", ".join(cause.availableresponses) or "none"
+        return Violation(
+            "status", f"status {cause.http_status} is not declared for this operation (declared: {declared})"
+        )
+    if isinstance(cause, MediaTypeNotFound):
+        declared = ", ".join(cause.availableMimetypes) or "none"
+        return Violation(
+            "content-type", f"{cause.mimetype or '(none)'} is not a declared media type (declared: {declared})"
+        )
+    if isinstance(cause, MediaTypeDeserializeError):
+        return Violation("$", f"the body is not valid {cause.mimetype}: {_short(cause.value)!r}")
+    if isinstance(cause, MissingData):
+        return Violation("$", "no body, but the spec declares one for this status")
+    if isinstance(cause, MissingHeaderError):
+        return Violation(f"header {cause.name}", "required header is missing")
+    if isinstance(cause, ParameterValidationError):
+        return Violation(f"{cause.location} parameter {cause.name}", str(cause))
+    if isinstance(cause, PathError):
+        return Violation("request", f"matches no operation of the spec ({cause})")
+    return Violation("$", f"{type(cause).__name__}: {_short(cause, 300)}")
+
+
 def describe(exc: BaseException) -> list[Violation]:
     """Short messages for an openapi-core validation error: where, and which rule broke."""
     errors = _schema_errors(exc)
     if not errors:
-        cause = exc.__cause__ or exc
-        return [Violation("$", f"{type(cause).__name__}: {cause}")]
+        return [_plain(exc)]
+    # a header's or parameter's value is checked against its own schema: name it, not `$`
+    header = None
+    if isinstance(exc, HeaderValidationError):
+        header = f"header {exc.name}"
+    elif isinstance(exc, ParameterValidationError):
+        header = f"{exc.location} parameter {exc.name}"
     out = []
     for error in errors:
         rule = getattr(error, "validator", None)
         message = getattr(error, "message", str(error))
-        out.append(
-            Violation(_json_path(getattr(error, "absolute_path", [])), f"{message}" + (f" ({rule})" if rule else ""))
-        )
+        path = _json_path(getattr(error, "absolute_path", []))
+        where = path if header is None else header + path.removeprefix("$")
+        out.append(Violation(where, f"{message}" + (f" ({rule})" if rule else "")))
     return out
 
 
@@ -159,16 +207,10 @@ class SpecValidator:
 
         An XML body is checked to be well-formed and of a declared media type, but not against its
         schema: openapi-core validates the parsed ElementTree element itself, which no schema accepts.
-        A malformed one is still reported (openapi-core fails to deserialize it).
+        A malformed one is still reported (openapi-core fails to deserialize it). An empty text/*
+        body is the empty string, which openapi-core cannot tell from no body at all.
         """
-        # openapi-core joins host_url and path as URLs, so a server's own path goes in front of the path
-        parts = urllib.parse.urlsplit(host_url or self.base)
-        request = PlainRequest(
-            host_url=f"{parts.scheme}://{parts.netloc}",
-            path=parts.path.rstrip("/") + path,
-            method=method.lower(),
-            parameters=RequestParameters(query=ImmutableMultiDict(list(query)), header=Headers(), cookie={}),
-        )
+        request = self._request(method, path, query, host_url)
         response = PlainResponse(status, content_type, body, Headers(list(response_headers)))
         out: list[Violation] = []
         xml = _is_xml(content_type)
@@ -176,8 +218,59 @@ class SpecValidator:
             errors = list(self.openapi.iter_response_errors(request, response))
         except Exception as exc:  # noqa: BLE001 - openapi-core raises many kinds; each becomes a violation
             errors = [exc]
+        empty_text = not body and content_type.lower().startswith("text/")
         for error in errors:
             if xml and _schema_errors(error):
                 continue
+            if empty_text and isinstance(error, MissingData):
+                continue
             out += describe(error)
         return out
+
+    def request_violations(
+        self,
+        method: str,
+        path: str,
+        query: Sequence[tuple[str, str]],
+        headers: Iterable[tuple[str, str]] = (),
+        content_type: str | None = None,
+        body: bytes | None = None,
+        host_url: str | None = None,
+    ) -> list[Violation]:
+        """Every way this request breaks the spec (security requirements aside); empty when it conforms."""
+        # path parameters are checked as the server sees them: decoded
+        request = self._request(method, urllib.parse.unquote(path), query, host_url, headers)
+        if content_type is not None:
+            request.content_type = content_type
+        request.body = body
+        out: list[Violation] = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openapi-core warns of security schemes it does not know
+                errors = list(self.openapi.iter_request_errors(request))
+        except Exception as exc:  # noqa: BLE001 - as for responses
+            errors = [exc]
+        for error in errors:
+            if isinstance(error, SecurityValidationError):
+                continue  # requests are made without credentials on purpose
+            out += [Violation(f"request {v.where}", v.message) for v in describe(error)]
+        return out
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        query: Sequence[tuple[str, str]],
+        host_url: str | None,
+        headers: Iterable[tuple[str, str]] = (),
+    ) -> PlainRequest:
+        # openapi-core joins host_url and path as URLs, so a server's own path goes in front of the path
+        parts = urllib.parse.urlsplit(host_url or self.base)
+        header = Headers(list(headers))
+        cookies = dict(pair.strip().split("=", 1) for pair in header.get("cookie", "").split(";") if "=" in pair)
+        return PlainRequest(
+            host_url=f"{parts.scheme}://{parts.netloc}",
+            path=parts.path.rstrip("/") + path,
+            method=method.lower(),
+            parameters=RequestParameters(query=ImmutableMultiDict(list(query)), header=header, cookie=cookies),
+        )

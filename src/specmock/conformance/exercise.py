@@ -89,7 +89,10 @@ class Planner:
         known: dict[str, str] | None = None,
         optional: bool = True,
     ) -> Call:
-        """A request for `op`; `known` gives path values to use (e.g. ids taken from a list response)."""
+        """A request for `op`; `known` gives path and query values to use (e.g. names from a list response).
+
+        A known query value is used when the parameter is sent at all (optional ones are sent at random).
+        """
         rng = Rng.root(seed, "exercise", op.operation_id, sample)
         path = op.path
         query: list[tuple[str, str]] = []
@@ -103,7 +106,11 @@ class Planner:
                 continue
             if not param.required and not (optional and prng.chance(0.5, "include")):
                 continue
-            value = self.synth.value(param.schema, prng, writing=True)
+            value = (known or {}).get(param.name) if param.location == "query" else None
+            if value is None:
+                value = self.synth.value(param.schema, prng, writing=True)
+            if value is None and not param.required:
+                continue  # null has no form serialization (`?x=` is an empty string): leave it out
             if param.location == "query":
                 query += _query_pairs(param, value)
             elif param.location == "header" and param.name.lower() not in ("accept", "content-type", "authorization"):

@@ -234,12 +234,14 @@ class Synthesizer:
         """A valid instance of schema: a response value, or with writing=True a request body.
 
         Responses leave writeOnly properties out, requests readOnly ones, except where the
-        validator insists on a required one (always in 3.1; in 3.0 when the flag hides behind a $ref).
+        validator insists on a required one (in 3.1 when no other branch of a choice does without
+        it; in 3.0 when the flag hides behind a $ref).
         """
         first: Any = None
-        for keep in (False, True) if self.v30 else (False,):
+        for keep in (False, True):
             ctx = _Ctx(writing=writing, keep_required=keep)
-            for attempt in range(_RETRIES):
+            # 3.1 without keep is one extra try: after it, generation is what it was before.
+            for attempt in range(_RETRIES if self.v30 or keep else 1):
                 current = self._gen(schema, rng if attempt == 0 else rng.child("retry", attempt), ctx)
                 if attempt == 0 and not keep:
                     first = current
@@ -735,13 +737,18 @@ class Synthesizer:
         return bool(flat.get("readOnly")) if ctx.writing else bool(flat.get("writeOnly"))
 
     def _may_omit(self, prop: Any, ctx: _Ctx) -> bool:
-        """Whether a required but hidden property may be left out and the value stay valid.
+        """Whether to try leaving a required but hidden property out.
 
         openapi-schema-validator forgives it in 3.0 only, and only when the flag sits directly on
-        the property's own schema (not behind a $ref); in 3.1 `required` always applies.
+        the property's own schema (not behind a $ref). In 3.1 `required` always applies, yet
+        JSON Schema says a writeOnly value is never retrieved (schemathesis forbids it in a
+        response): leaving it out is tried first, so a choice settles on a branch that needs no
+        hidden property, and the check sends the value back to keep mode when none exists.
         """
-        if not self.v30 or ctx.keep_required or not isinstance(prop, dict):
+        if ctx.keep_required or not isinstance(prop, dict):
             return False
+        if not self.v30:
+            return True
         return bool(prop.get("readOnly")) or bool(prop.get("writeOnly"))
 
     def _gen_object(self, flat: dict[str, Any], rng: Rng, ctx: _Ctx) -> dict[str, Any]:

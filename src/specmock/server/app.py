@@ -24,6 +24,7 @@ from specmock.registry import Generators
 from specmock.server.admin import admin_router
 from specmock.server.dispatch import ApiRuntime, Dispatcher, DropResponse
 from specmock.server.docs import docs_router
+from specmock.server.extra import mount_extra_routes
 from specmock.server.problems import problem
 from specmock.server.requests import validation_failure
 from specmock.server.settings import Settings
@@ -130,8 +131,10 @@ def create_app(
     app.state.warnings = [w for item in loaded.values() for w in item.warnings]
     for item in loaded.values():
         app.include_router(item.router)
-    app.include_router(admin_router(dispatcher))
-    app.include_router(docs_router(list(loaded)))
+    own = [admin_router(dispatcher), docs_router(list(loaded))]
+    for router in own:
+        app.include_router(router)
+    mount_extra_routes(app, dispatcher, owners, [route for router in own for route in router.routes])
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

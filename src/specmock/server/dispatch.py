@@ -116,6 +116,28 @@ class Dispatcher:
         self.seq = 0
         self.log.clear()
 
+    def context(
+        self,
+        runtime: ApiRuntime,
+        operation_id: str,
+        params: dict[str, Any],
+        body: Any,
+        seed: int,
+        request: Request | None,
+    ) -> Context:
+        """What a generator receives: the request's data with the seed, the clock's now, volumes and state."""
+        return Context(
+            runtime.name,
+            operation_id,
+            params,
+            body,
+            seed,
+            self.clock.now(),
+            runtime.volumes(self.settings),
+            self.store,
+            request,
+        )
+
     async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
         """Answer one request of one operation."""
         started = time.perf_counter()
@@ -195,17 +217,7 @@ class Dispatcher:
         handler = runtime.generators.handlers.get(op.operation_id) if runtime.generators else None
         wants_spec = "code" in prefer or "example" in prefer or prefer.get("dynamic") == "false"
         if handler is not None and not wants_spec:
-            ctx = Context(
-                runtime.name,
-                op.operation_id,
-                params,
-                body,
-                seed,
-                self.clock.now(),
-                runtime.volumes(self.settings),
-                self.store,
-                request,
-            )
+            ctx = self.context(runtime, op.operation_id, params, body, seed, request)
             result = handler(ctx)
             if inspect.isawaitable(result):
                 result = await result

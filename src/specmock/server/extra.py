@@ -1,0 +1,129 @@
+"""Routes a mock package adds outside its spec (`Generators.route`, `Generators.websocket`).
+
+They are mounted under /_specmock/<api> beside the generated routes; one that collides with a
+spec route or specmock's own is a startup error naming both. Handlers get the same Context as
+operation generators (built by the dispatcher), so seed, clock, volumes and state agree.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from specmock.context import Context, ProblemError, Reply
+from specmock.errors import ConfigError
+from specmock.registry import ExtraRoute
+from specmock.server.dispatch import ApiRuntime, Dispatcher
+from specmock.server.problems import problem
+from specmock.server.serialize import to_bytes
+
+
+def route_keys(methods: tuple[str, ...], path: str) -> list[tuple[str, str]]:
+    """(method, path) pairs a route answers, path parameters blanked so `{a}` and `{b}` compare equal."""
+    shape = re.sub(r"\{[^}]*\}", "{}", path)
+    return [(method, shape) for method in (methods or ("WEBSOCKET",))]
+
+
+def _taken(owners: dict[tuple[str, str], str], own: list[BaseRoute]) -> dict[tuple[str, str], str]:
+    """Every (method, path) already answered: spec operations as `owners` names them, then specmock's own."""
+    taken = dict(owners)
+    for route in own:
+        path = getattr(route, "path", "")
+        methods = () if isinstance(route, WebSocketRoute) else tuple(sorted(getattr(route, "methods", None) or ()))
+        for key in route_keys(methods, path):
+            taken.setdefault(key, f"specmock's own route {key[0]} {path}")
+    return taken
+
+
+def mount_extra_routes(
+    app: FastAPI, dispatcher: Dispatcher, owners: dict[tuple[str, str], str], own: list[BaseRoute]
+) -> None:
+    """Add every API's extra routes to the app; refuse one that collides with a spec route or specmock's own."""
+    taken = _taken(owners, own)
+    for runtime in dispatcher.apis.values():
+        for extra in runtime.generators.routes if runtime.generators else []:
+            for key in route_keys(extra.methods, extra.path):
+                if key in taken:
+                    raise ConfigError(
+                        f"{key[0]} {extra.path}: the extra route of {runtime.name} "
+                        f"({extra.site[0]}:{extra.site[1]}) collides with {taken[key]}"
+                    )
+                taken[key] = f"{runtime.name} extra route ({extra.site[0]}:{extra.site[1]})"
+            if extra.websocket:
+                app.router.routes.append(WebSocketRoute(extra.path, _websocket(dispatcher, runtime, extra)))
+            else:
+                app.router.routes.append(
+                    Route(extra.path, _http(dispatcher, runtime, extra), methods=list(extra.methods))
+                )
+
+
+def _params(connection: Request | WebSocket) -> dict[str, Any]:
+    """Query parameters (the last value of a repeated one) and path parameters, the latter winning."""
+    return {**dict(connection.query_params), **connection.path_params}
+
+
+async def _body(request: Request) -> Any:
+    """The body: JSON when the content type says so, else text; None when empty."""
+    raw = await request.body()
+    if not raw:
+        return None
+    media = request.headers.get("content-type", "").split(";", maxsplit=1)[0].strip().lower()
+    if media.endswith("/json") or media.endswith("+json"):
+        return json.loads(raw)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _response(result: Any) -> Response:
+    """What a handler returned, as a response: a Response as is, a Reply or a value (JSON)."""
+    if isinstance(result, Response):
+        return result
+    reply = result if isinstance(result, Reply) else Reply(result)
+    if reply.body is None:
+        return Response(status_code=reply.status, headers=reply.headers)
+    media = reply.media_type or "application/json"
+    return Response(to_bytes(reply.body, media), status_code=reply.status, media_type=media, headers=reply.headers)
+
+
+def _http(dispatcher: Dispatcher, runtime: ApiRuntime, extra: ExtraRoute) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            body = await _body(request)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return problem(400, "Invalid request body", f"the body is not JSON: {exc}")
+        operation = f"{request.method} {extra.path}"
+        ctx = dispatcher.context(runtime, operation, _params(request), body, dispatcher.settings.seed, request)
+        try:
+            result = extra.handler(ctx)
+            if inspect.isawaitable(result):
+                result = await result
+        except ProblemError as exc:
+            if exc.body is not None:
+                return Response(to_bytes(exc.body, "application/json"), exc.status, media_type="application/json")
+            return problem(exc.status, "Not found" if exc.status == 404 else "Error", exc.detail)
+        return _response(result)
+
+    return endpoint
+
+
+def _websocket(
+    dispatcher: Dispatcher, runtime: ApiRuntime, extra: ExtraRoute
+) -> Callable[[WebSocket], Awaitable[None]]:
+    async def endpoint(websocket: WebSocket) -> None:
+        params = _params(websocket)
+        operation = f"WEBSOCKET {extra.path}"
+
+        def context() -> Context:
+            return dispatcher.context(runtime, operation, params, None, dispatcher.settings.seed, None)
+
+        await extra.handler(websocket, context)
+
+    return endpoint
