@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import copy_repo, run_specmock
 
 
@@ -93,6 +95,27 @@ def test_osmo_rename_in_a_copy_names_workflow_status(tmp_path: Path) -> None:
     project = copy_repo(tmp_path / "repo")
     spec = project / "specs" / "osmo.yaml"
     spec.write_text(spec.read_text().replace("- FAILED_PREEMPTED\n", "- FAILED_PREEMPTION\n"))
+    result = run_specmock("check", cwd=project)
+    assert result.code == 1, result.text
+    assert "mocks.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
+    assert "src/mocks/osmo/distributions.py" in result.out
+
+
+def test_osmo_removal_after_codegen_names_the_generators(tmp_path: Path) -> None:
+    """A value dropped from WorkflowStatus and regenerated: the models are in sync, the generators are not."""
+    project = copy_repo(tmp_path / "repo")
+    spec = project / "specs" / "osmo.yaml"
+    document = yaml.safe_load(spec.read_text())
+    document["components"]["schemas"]["WorkflowStatus"]["enum"].remove("FAILED_PREEMPTED")
+    spec.write_text(yaml.safe_dump(document, sort_keys=False))
+    assert run_specmock("codegen", cwd=project).code == 0
+    assert (
+        "FAILED_PREEMPTED"
+        not in (project / "generated" / "osmo" / "models.py")
+        .read_text()
+        .split("class WorkflowStatus", 1)[1]
+        .split("class ", 1)[0]
+    )
     result = run_specmock("check", cwd=project)
     assert result.code == 1, result.text
     assert "mocks.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out

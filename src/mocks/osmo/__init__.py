@@ -17,6 +17,7 @@ from mocks.osmo import (  # noqa: E402
     router,
     task_endpoints,
     text_endpoints,
+    workflow_actions,
     workflow_endpoints,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "router",
     "task_endpoints",
     "text_endpoints",
+    "workflow_actions",
     "workflow_endpoints",
 ]

@@ -10,6 +10,7 @@ an unknown name is a 404, as the real service answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -33,6 +34,7 @@ SPACING = timedelta(minutes=7)  # between two submissions, on average
 HISTORY = timedelta(days=3650)  # a huge volume is squeezed into ten years rather than reaching year 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # slot 0: nothing was submitted before it
 HORIZON = datetime(9999, 1, 1, tzinfo=UTC)  # positions count down from here, so they stay >= 0
+CHANGES = "workflow_changes"  # the state overlay's entity for cancels and tags
 NO_TAG = "-"  # the tag field's value for a workflow without a tag
 PROJECTS = ("resnet", "llama", "bert", "vit", "diffusion", "whisper", "gpt", "unet", "clip", "mamba")
 STEPS = ("train", "finetune", "eval", "sweep", "pretrain", "distill", "export", "bench")
@@ -104,6 +106,13 @@ class Layout:
         )
 
 
+def _matches(wf: Workflow, filters: Mapping[str, list[str]], statuses: list[str] | None) -> bool:
+    """Whether a workflow's current status and tags still pass the list's filters."""
+    if statuses and wf.status.value not in statuses:
+        return False
+    return "tag" not in filters or any(t in filters["tag"] for t in wf.tags)
+
+
 def _unbound(index: int) -> Workflow:
     raise RuntimeError("workflows are built by a Workflows view, which knows the clock")
 
@@ -116,8 +125,9 @@ def _layout(seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...
 class Workflows:
     """The workflows as they stand at one moment: index 0 is the newest slot at `now`."""
 
-    def __init__(self, layout: Layout, now: datetime) -> None:
+    def __init__(self, layout: Layout, now: datetime, changes: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.layout, self.now = layout, now
+        self.changes = changes or {}  # what users did to workflows (cancel, tags), by name
         self.seed, self.users, self.pools, self.nodes = layout.seed, layout.users, layout.pools, layout.nodes
         self.newest = (now - EPOCH) // layout.spacing  # the slot at index 0
         # a clock set before EPOCH + total slots sees only the workflows submitted since EPOCH
@@ -147,7 +157,23 @@ class Workflows:
         return EPOCH + self.layout.spacing * slot
 
     def build(self, index: int) -> Workflow:
-        """The workflow at `index`, as it stands at `now`."""
+        """The workflow at `index`, as it stands at `now`, with what users changed applied."""
+        wf = self._generated(index)
+        change = self.changes.get(wf.name)
+        if not change:
+            return wf
+        tags = tuple(t for t in (*wf.tags, *change.get("add", ())) if t not in change.get("remove", ()))
+        wf = replace(wf, tags=tuple(dict.fromkeys(tags)))
+        canceled = change.get("canceled_at")
+        if canceled is not None and wf.alive and datetime.fromisoformat(canceled) <= self.now:
+            end = datetime.fromisoformat(canceled)
+            wf = replace(wf, status=WorkflowStatus.FAILED_CANCELED, end_time=end, cancelled_by=change["canceled_by"])
+            if wf.start_time is None:
+                wf = replace(wf, queued_time=round((end - wf.submit_time).total_seconds(), 3))
+        return wf
+
+    def _generated(self, index: int) -> Workflow:
+        """The workflow at `index` as generated, before any change."""
         coll, classes = self.collection, self.layout.classes
         slot = self.newest - index
         rng = self.rng(slot)
@@ -203,6 +229,16 @@ class Workflows:
         `bounds` are the collection's after, before and contains. Statuses are exact: each one is
         a union of lifecycle pieces, paged window by window.
         """
+        items, more = self._page(offset, limit, filters, statuses, **bounds)
+        if self.changes:
+            # A canceled or re-tagged workflow is still found by its generated status and tags;
+            # it is left out where its new ones no longer match (the page is one shorter).
+            items = [wf for wf in items if _matches(wf, filters, statuses)]
+        return items, more
+
+    def _page(
+        self, offset: int, limit: int, filters: Mapping[str, list[str]], statuses: list[str] | None, **bounds: Any
+    ) -> tuple[list[Workflow], bool]:
         if not statuses:
             page = self.collection.page(offset, limit, dict(filters), order="DESC", **bounds)
             return page.items, page.more
@@ -248,4 +284,4 @@ def workflows(ctx: Context) -> Workflows:
     """The workflows this request sees, at its clock (the layout is built once and cached)."""
     total = ctx.volume(WORKFLOWS, 10_000)
     layout = _layout(ctx.seed, total, catalog.users(ctx), catalog.pools(ctx), catalog.nodes_per_pool(ctx))
-    return Workflows(layout, ctx.now)
+    return Workflows(layout, ctx.now, dict(ctx.store.items(ctx.api, CHANGES)))
