@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import codegen, generation, machine, pages, serve
+from bench import codegen, generation, machine, osmo_pages, pages, serve
 from bench.report import Table
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
@@ -25,6 +25,7 @@ def main() -> None:
     measures = (
         codegen_table,
         pages.page_table,
+        osmo_pages.osmo_page_table,
         pages.engine_table,
         pages.memory_table,
         generation.item_table,

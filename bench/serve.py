@@ -34,11 +34,11 @@ class Endpoint:
 
 
 ENDPOINTS = (
-    Endpoint("GET /api/pool?all_pools=true (synthesized, identical)", "/api/pool", lambda _: [PROBE]),
+    Endpoint("GET /api/pool?all_pools=true (generator, identical)", "/api/pool", lambda _: [PROBE]),
     Endpoint(
-        "GET /api/resources/node-{k} (synthesized, unique)",
-        "/api/resources/{name}",
-        lambda _: [f"/api/resources/node-{k}" for k in range(UNIQUE)],
+        "GET /api/configs/backend/backend-{k} (synthesized, unique)",
+        "/api/configs/backend/{name}",
+        lambda _: [f"/api/configs/backend/backend-{k}" for k in range(UNIQUE)],
     ),
     Endpoint(
         "GET /api/workflow/{name} (generator, unique)",

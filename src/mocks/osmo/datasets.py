@@ -24,6 +24,7 @@ from typing import Any
 
 from generated.osmo.models import DatasetStatus, DatasetType
 from mocks.osmo import buckets, catalog, generators
+from mocks.osmo.naming import base36, prime_at_least, slot_of
 from mocks.osmo.workflows import PROJECTS
 from specmock.context import Context
 from specmock.coverage import exhaustive
@@ -112,37 +113,10 @@ def shown(text: str) -> str:
     return when(text).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def base36(number: int) -> str:
-    """A non-negative integer in base 36, lowercase."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if number == 0:
-            return out
-
-
-def slot_of(name: str) -> int | None:
-    """The slot a base dataset name encodes (its last dash-separated part, base 36), if any."""
-    tail = name.rsplit("-", 1)[-1]
-    if not tail or not tail.isascii() or not tail.isalnum() or tail != tail.lower():
-        return None
-    return int(tail, 36)
-
-
 def new_id(rng: Rng) -> str:
     """A dataset id: 16 random bytes in URL-safe base64 without padding, as the service makes them."""
     raw = rng.bits("id", 0).to_bytes(8, "big") + rng.bits("id", 1).to_bytes(8, "big")
     return base64.urlsafe_b64encode(raw).decode()[:-2]
-
-
-def prime_at_least(n: int, avoid: int = 0) -> int:
-    """The smallest prime >= n other than `avoid`."""
-    candidate = max(2, n)
-    while candidate == avoid or any(candidate % d == 0 for d in range(2, int(candidate**0.5) + 1)):
-        candidate += 1
-    return candidate
 
 
 def latest_version(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from mocks.osmo.distributions import WORKFLOW_PRIORITY_WEIGHTS
 from mocks.osmo.groups import groups
 from mocks.osmo.lifecycle import QUEUE_FAILURES, Classes, segments
 from mocks.osmo.lifecycle import fields as lifecycle_fields
+from mocks.osmo.naming import base36, prime_at_least, slot_of
 from mocks.osmo.records import Group, Task, Workflow
 from specmock.context import Context
 from specmock.engine import values
@@ -38,31 +39,6 @@ CHANGES = "workflow_changes"  # the state overlay's entity for cancels and tags
 NO_TAG = "-"  # the tag field's value for a workflow without a tag
 PROJECTS = ("resnet", "llama", "bert", "vit", "diffusion", "whisper", "gpt", "unet", "clip", "mamba")
 STEPS = ("train", "finetune", "eval", "sweep", "pretrain", "distill", "export", "bench")
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if number == 0:
-            return out
-
-
-def _prime_at_least(n: int) -> int:
-    candidate = max(2, n)
-    while any(candidate % d == 0 for d in range(2, int(candidate**0.5) + 1)):
-        candidate += 1
-    return candidate
-
-
-def slot_of(name: str) -> int | None:
-    """The slot a workflow name encodes (its last dash-separated part, base 36), if any."""
-    tail = name.rsplit("-", 1)[-1]
-    if not tail or not tail.isascii() or not tail.isalnum() or tail != tail.lower():
-        return None
-    return int(tail, 36)
 
 
 def hour_of(now: datetime) -> datetime:
@@ -91,9 +67,9 @@ class Layout:
             Categorical(
                 "user",
                 [(u, 0.125 if u == catalog.CURRENT_USER else 0.875 / others) for u in users],
-                period=_prime_at_least(8 * others),
+                period=prime_at_least(8 * others),
             ),
-            Categorical("pool", [(p, 1.0) for p in pools], period=_prime_at_least(len(pools))),
+            Categorical("pool", [(p, 1.0) for p in pools], period=prime_at_least(len(pools))),
             Categorical("tag", [(NO_TAG, 4.0), *((t, 1.0) for t in catalog.TAGS)], period=29),
         )
         self.collection: Collection[Workflow] = Collection(
@@ -150,7 +126,7 @@ class Workflows:
     def name_of(self, slot: int, rng: Rng | None = None) -> str:
         """`<project>-<step>-<slot in base 36>`, e.g. llama-finetune-f4k2."""
         rng = rng or self.rng(slot)
-        return f"{rng.choice(PROJECTS, 'project')}-{rng.choice(STEPS, 'step')}-{_base36(slot)}"
+        return f"{rng.choice(PROJECTS, 'project')}-{rng.choice(STEPS, 'step')}-{base36(slot)}"
 
     def _base(self, slot: int) -> datetime:
         """When a slot opens: the moment it becomes index 0."""

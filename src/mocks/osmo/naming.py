@@ -1,0 +1,30 @@
+"""Names that encode where an item sits, and the prime periods its fields repeat with."""
+
+from __future__ import annotations
+
+
+def base36(number: int) -> str:
+    """A non-negative integer in base 36, lowercase."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if number == 0:
+            return out
+
+
+def slot_of(name: str) -> int | None:
+    """The slot a name encodes in its last dash-separated part (base 36), if any."""
+    tail = name.rsplit("-", 1)[-1]
+    if not tail or not tail.isascii() or not tail.isalnum() or tail != tail.lower():
+        return None
+    return int(tail, 36)
+
+
+def prime_at_least(n: int, avoid: int = 0) -> int:
+    """The smallest prime >= n other than `avoid`: co-prime periods keep field combinations spread."""
+    candidate = max(2, n)
+    while candidate == avoid or any(candidate % d == 0 for d in range(2, int(candidate**0.5) + 1)):
+        candidate += 1
+    return candidate
