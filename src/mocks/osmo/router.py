@@ -78,16 +78,26 @@ def run_command(ctx: Context) -> dict[str, Any]:
     return _line_result(ctx, record, line)
 
 
-@generators.websocket("/router/api/router/exec/{name}/client/{key}")
-async def terminal(websocket: WebSocket, context: Callable[[], Context]) -> None:
-    """An exec session's shell over a WebSocket (text lines, or the UI's keystrokes)."""
+async def _open(
+    websocket: WebSocket, context: Callable[[], Context], kind: str
+) -> tuple[Context, dict[str, Any]] | None:
+    """Accept the socket and find its session; an unknown one closes it with the reason."""
     await websocket.accept()
     ctx = context()
     try:
-        record = session(ctx, ctx.params["key"], "exec", ctx.params["name"])
+        return ctx, session(ctx, ctx.params["key"], kind, ctx.params["name"])
     except ProblemError as exc:
         await websocket.close(NOT_FOUND, _reason(exc.detail))
+        return None
+
+
+@generators.websocket("/router/api/router/exec/{name}/client/{key}")
+async def terminal(websocket: WebSocket, context: Callable[[], Context]) -> None:
+    """An exec session's shell over a WebSocket (text lines, or the UI's keystrokes)."""
+    opened = await _open(websocket, context, "exec")
+    if opened is None:
         return
+    ctx, record = opened
     start = _line_result(ctx, record, None)
     await websocket.send_text(start["output"] + start["prompt"])
     if start["exited"]:
@@ -211,13 +221,10 @@ def webserver_page(ctx: Context) -> Reply:
 @generators.websocket("/router/api/router/portforward/{name}/client/{key}")
 async def tunnel(websocket: WebSocket, context: Callable[[], Context]) -> None:
     """A TCP port-forward: each HTTP request sent through it is answered with the service's page."""
-    await websocket.accept()
-    ctx = context()
-    try:
-        record = session(ctx, ctx.params["key"], "portforward", ctx.params["name"])
-    except ProblemError as exc:
-        await websocket.close(NOT_FOUND, _reason(exc.detail))
+    opened = await _open(websocket, context, "portforward")
+    if opened is None:
         return
+    _, record = opened
     try:
         while True:
             data = await websocket.receive_bytes()
