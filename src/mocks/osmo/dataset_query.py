@@ -41,7 +41,6 @@ _TOKEN = re.compile(
 )
 _EQUAL = ("=", "!=")
 _ORDERED = ("<", ">", "<=", ">=")
-_KEYWORDS = ("AND", "OR", "NOT", "IN", "CONTAINS", "LEN", "LIMIT", "KEY", "ORDER", "BY", "ASC", "DESC")
 
 
 class QueryError(ValueError):

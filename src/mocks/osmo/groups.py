@@ -118,21 +118,6 @@ def _state(
     return TaskGroupStatus.WAITING, None, None
 
 
-_NOT_STARTED = (
-    TaskGroupStatus.SUBMITTING,
-    TaskGroupStatus.WAITING,
-    TaskGroupStatus.PROCESSING,
-    TaskGroupStatus.SCHEDULING,
-    TaskGroupStatus.FAILED_UPSTREAM,
-    TaskGroupStatus.FAILED_QUEUE_TIMEOUT,
-    TaskGroupStatus.FAILED_SERVER_ERROR,
-)
-
-
-def _finished(status: TaskGroupStatus) -> bool:
-    return status == TaskGroupStatus.COMPLETED or status.value.startswith("FAILED")
-
-
 def _failure(status: TaskGroupStatus, rng: Rng) -> tuple[str, int | None] | None:
     found = FAILURE_MESSAGES.get(status)
     if found is None:

@@ -62,6 +62,11 @@ def list_filters(ctx: Context, everyone: Workflows) -> dict[str, list[str]] | No
     return {k: list(v) for k, v in wanted.items() if v}
 
 
+def labels(wf: Workflow) -> dict[str, str]:
+    """The labels the list and the detail show: the project, and the first tag if any."""
+    return {"project": wf.app_name, **({"tag": wf.tags[0]} if wf.tags else {})}
+
+
 def list_entry(wf: Workflow) -> dict[str, Any]:
     """A workflow as the list shows it (ListEntry)."""
     return {
@@ -84,7 +89,7 @@ def list_entry(wf: Workflow) -> dict[str, Any]:
         "app_name": wf.app_name,
         "app_version": wf.app_version,
         "priority": wf.priority.value,
-        "labels": {"project": wf.app_name, **({"tag": wf.tags[0]} if wf.tags else {})},
+        "labels": labels(wf),
     }
 
 
@@ -191,7 +196,7 @@ def get_workflow(ctx: Context) -> dict[str, Any]:
         "app_version": wf.app_version,
         "plugins": {"rsync": False},
         "priority": wf.priority.value,
-        "labels": {"project": wf.app_name, **({"tag": wf.tags[0]} if wf.tags else {})},
+        "labels": labels(wf),
         "warnings": [],
     }
     return detail

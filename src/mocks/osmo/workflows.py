@@ -41,11 +41,6 @@ PROJECTS = ("resnet", "llama", "bert", "vit", "diffusion", "whisper", "gpt", "un
 STEPS = ("train", "finetune", "eval", "sweep", "pretrain", "distill", "export", "bench")
 
 
-def hour_of(now: datetime) -> datetime:
-    """The clock's hour: an anchor for data that holds still within an hour."""
-    return now.replace(minute=0, second=0, microsecond=0)
-
-
 def spacing_for(total: int) -> timedelta:
     """Time between two submissions: SPACING, or less so that `total` fit in HISTORY."""
     return max(timedelta(microseconds=1), min(SPACING, HISTORY / max(1, total)))
