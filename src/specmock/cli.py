@@ -124,6 +124,9 @@ def serve(
     admin_token: Annotated[
         str | None, typer.Option(help="Allow /_specmock/ from anywhere with this bearer token.")
     ] = None,
+    cache_mb: Annotated[
+        int, typer.Option(help="MiB of answers to repeated GET requests kept (0: none).", min=0, max=4096)
+    ] = 8,
     reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
     config_path: ConfigOption = None,
@@ -146,6 +149,7 @@ def serve(
         state=state,
         validate=validate,
         admin_token=admin_token,
+        cache_mb=cache_mb,
     )
     application = build(options)  # checks every flag and loads every API before listening
     base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"

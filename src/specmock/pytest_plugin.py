@@ -23,12 +23,12 @@ import pytest
 
 if TYPE_CHECKING:  # the plugin loads in every pytest run of the project: imports stay lazy
     import httpx
-    from fastapi import FastAPI
 
     from specmock.conformance.adapter import SpecValidator
     from specmock.conformance.exercise import Call
     from specmock.conformance.runner import Conformance
     from specmock.server.dispatch import ApiRuntime
+    from specmock.server.front import Front
     from specmock.spec import LoadedSpec, Operation
 
 MARKER = "specmock"
@@ -46,7 +46,7 @@ class Target:
 class Served:
     """One spec served in this session: the app, the loaded spec and its validator."""
 
-    app: FastAPI
+    app: Front
     runtime: ApiRuntime
     spec: LoadedSpec
     validator: SpecValidator
@@ -128,7 +128,7 @@ def specmock_target(request: pytest.FixtureRequest) -> Target:
 
 
 @pytest.fixture
-def specmock_app(specmock_target: Target) -> FastAPI:
+def specmock_app(specmock_target: Target) -> Front:
     """specmock's app for the spec, with no writes and an empty request log."""
     served = _served(specmock_target)
     dispatcher = served.app.state.specmock
@@ -138,7 +138,7 @@ def specmock_app(specmock_target: Target) -> FastAPI:
 
 
 @pytest.fixture
-def specmock_client(specmock_app: FastAPI) -> Iterator[httpx.Client]:
+def specmock_client(specmock_app: Front) -> Iterator[httpx.Client]:
     """An httpx client whose requests go to specmock_app (base URL http://testserver)."""
     from specmock.conformance.transport import app_client  # noqa: PLC0415
 

@@ -7,17 +7,17 @@ a throwaway package (no models: routes do not import them), imported, and the fi
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI
-
 from specmock.config import ApiConfig, Config, find_config
 from specmock.engine.clock import Clock
 from specmock.server.dispatch import ApiRuntime
+from specmock.server.front import Front
 from specmock.server.settings import Settings
 from specmock.spec import LoadedSpec, load_spec
 
@@ -28,7 +28,7 @@ _PACKAGE = "specmock_conform_"
 class LocalApp:
     """specmock's app serving one spec, and that spec's runtime."""
 
-    app: FastAPI
+    app: Front
     runtime: ApiRuntime
     configured: bool  # served with the project's generators, not synthesis alone
 
@@ -73,6 +73,7 @@ def local_app(
         _write_routes(temporary, name, spec)
         try:
             app = create_app(temporary, settings, clock, only=[name])
+            app.fastapi()  # the generated routes are imported now, while their folder exists
         finally:
             for path in temporary.import_paths:
                 if path in sys.path:
@@ -90,6 +91,8 @@ def _write_routes(config: Config, name: str, spec: LoadedSpec) -> None:
     head = header(spec.file)
     (package / "__init__.py").write_text(render_init(name, head), encoding="utf-8")
     (package / "routes.py").write_text(render_routes(spec, name, head), encoding="utf-8")
+    # the spec's hash marks the routes as current, so the direct path may answer for them
+    (package / "manifest.json").write_text(json.dumps({"spec_sha256": spec.sha256}), encoding="utf-8")
 
 
 def load(spec_path: Path) -> LoadedSpec:

@@ -29,7 +29,7 @@ def as_utc(instant: datetime) -> datetime:
     """The same instant in UTC; a naive datetime is taken to be UTC already."""
     if instant.tzinfo is None:
         return instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC)
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 
 class Clock(Protocol):

@@ -73,6 +73,9 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the store; later calls raise StateError."""
 
+    def version(self) -> int:
+        """A number that changes whenever the contents may have changed, by any process."""
+
 
 def _check_names(api: str, entity: str, key: str) -> None:
     # A non-string would be stored as-is by SQLite and then never match a string lookup.
@@ -170,6 +173,7 @@ class MemoryStore:
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self._writes = 0
 
     def _check_open(self) -> None:
         if self._closed:
@@ -190,6 +194,7 @@ class MemoryStore:
         text = _dumps(value, _where(api, entity, key))
         with self._lock:
             self._check_open()
+            self._writes += 1
             bucket = self._buckets.setdefault((api, entity), _Bucket())
             if key in bucket.entries:
                 if bucket.entries[key] is None:
@@ -205,6 +210,7 @@ class MemoryStore:
         _check_names(api, entity, key)
         with self._lock:
             self._check_open()
+            self._writes += 1
             bucket = self._buckets.setdefault((api, entity), _Bucket())
             if bucket.entries.get(key) is not None:
                 bucket.live -= 1
@@ -237,6 +243,7 @@ class MemoryStore:
         """Forget everything, or everything of one API."""
         with self._lock:
             self._check_open()
+            self._writes += 1
             if api is None:
                 self._buckets = {}
             else:
@@ -263,7 +270,13 @@ class MemoryStore:
             bucket.live += int(text is not None)
         with self._lock:
             self._check_open()
+            self._writes += 1
             self._buckets = buckets
+
+    def version(self) -> int:
+        """The number of writes so far: it changes with every put, delete, reset and load."""
+        with self._lock:
+            return self._writes
 
     def close(self) -> None:
         """Release the store; later calls raise StateError."""
@@ -304,6 +317,7 @@ class SqliteStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._writes = 0  # this connection's own commits, which data_version does not count
         self._check_path()
         try:
             # isolation_level=None: autocommit, so every write is durable once the call returns.
@@ -382,14 +396,21 @@ class SqliteStore:
             raise StateError(f"state database {self.path} has unsupported schema version {version}")
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self, writes: bool = False) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if self._conn is None:
                 raise StateError(f"the state database {self.path} is closed")
+            self._writes += writes
             try:
                 yield self._conn
             except sqlite3.Error as exc:
                 raise StateError(f"state database {self.path}: {exc}") from None
+
+    def version(self) -> int:
+        """Changes with this process's writes and, through SQLite's data_version, with any other's."""
+        with self._connection() as conn:
+            other = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            return (self._writes << 32) + other
 
     def get(self, api: str, entity: str, key: str) -> Any | None:
         """The stored JSON value, or None when absent or deleted."""
@@ -404,13 +425,13 @@ class SqliteStore:
         """Store a JSON value, replacing any earlier value or tombstone."""
         _check_names(api, entity, key)
         text = _dumps(value, _where(api, entity, key))
-        with self._connection() as conn:
+        with self._connection(writes=True) as conn:
             conn.execute(_PUT, (api, entity, key, api, entity, text))
 
     def delete(self, api: str, entity: str, key: str) -> None:
         """Record a tombstone, so the base entity under the key reads as deleted."""
         _check_names(api, entity, key)
-        with self._connection() as conn:
+        with self._connection(writes=True) as conn:
             conn.execute(_DELETE, (api, entity, key, api, entity))
 
     def deleted(self, api: str, entity: str, key: str) -> bool:
@@ -441,7 +462,7 @@ class SqliteStore:
 
     def reset(self, api: str | None = None) -> None:
         """Forget everything, or everything of one API."""
-        with self._connection() as conn:
+        with self._connection(writes=True) as conn:
             if api is None:
                 conn.execute("DELETE FROM entries")
             else:
@@ -462,7 +483,7 @@ class SqliteStore:
         for api, entity, key, text in rows:
             seq = seqs[api, entity] = seqs.get((api, entity), 0) + 1
             numbered.append((api, entity, key, seq, text, int(text is None)))
-        with self._connection() as conn:
+        with self._connection(writes=True) as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute("DELETE FROM entries")

@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from specmock.errors import SpecmockError
 from specmock.server.problems import problem
@@ -48,9 +49,16 @@ async def _body(request: Request) -> Any:
         raise SpecmockError(f"request body is not JSON: {exc}") from None
 
 
-def admin_router(dispatcher: Dispatcher) -> APIRouter:
+def _limit(request: Request) -> int:
+    text = request.query_params.get("limit", "50")
+    try:
+        return int(text)
+    except ValueError:
+        raise SpecmockError(f"limit: {text!r} is not a whole number") from None
+
+
+def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
     """The /_specmock routes bound to one dispatcher."""
-    router = APIRouter(prefix="/_specmock", include_in_schema=False)
 
     async def guarded(request: Request, action: Callable[[], Awaitable[Response]]) -> Response:
         refused = _refused(request, dispatcher.settings.admin_token)
@@ -61,14 +69,12 @@ def admin_router(dispatcher: Dispatcher) -> APIRouter:
         except SpecmockError as exc:
             return problem(400, "Bad admin request", exc.message)
 
-    @router.get("/config")
     async def get_config(request: Request) -> Response:
         async def act() -> Response:
             return _json({**dispatcher.settings.to_json(), "apis": _apis(dispatcher)})
 
         return await guarded(request, act)
 
-    @router.patch("/config")
     async def patch_config(request: Request) -> Response:
         async def act() -> Response:
             changes = await _body(request)
@@ -79,7 +85,6 @@ def admin_router(dispatcher: Dispatcher) -> APIRouter:
 
         return await guarded(request, act)
 
-    @router.post("/reset")
     async def reset(request: Request) -> Response:
         async def act() -> Response:
             dispatcher.store.reset()
@@ -88,14 +93,12 @@ def admin_router(dispatcher: Dispatcher) -> APIRouter:
 
         return await guarded(request, act)
 
-    @router.get("/state")
     async def export_state(request: Request) -> Response:
         async def act() -> Response:
             return _json(dispatcher.store.export())
 
         return await guarded(request, act)
 
-    @router.put("/state")
     async def import_state(request: Request) -> Response:
         async def act() -> Response:
             snapshot = await _body(request)
@@ -106,23 +109,31 @@ def admin_router(dispatcher: Dispatcher) -> APIRouter:
 
         return await guarded(request, act)
 
-    @router.get("/requests")
-    async def requests(request: Request, limit: int = 50) -> Response:
+    async def requests(request: Request) -> Response:
         async def act() -> Response:
+            limit = _limit(request)
             served = list(dispatcher.log)[-max(0, min(limit, 200)) :] if limit > 0 else []
             return _json([asdict(s) for s in reversed(served)])
 
         return await guarded(request, act)
 
-    @router.get("/specs/{api}")
-    async def spec(request: Request, api: str) -> Response:
+    async def spec(request: Request) -> Response:
         # the real document (bundled), for /docs and for clients; readable by anyone who can reach /docs
+        api = request.path_params["api"]
         runtime = dispatcher.apis.get(api)
         if runtime is None:
             return problem(404, "No such API", f"{api!r} is not served (served: {', '.join(dispatcher.apis)})")
         return _json(runtime.spec.document)
 
-    return router
+    return [
+        Route("/_specmock/config", get_config, methods=["GET"]),
+        Route("/_specmock/config", patch_config, methods=["PATCH"]),
+        Route("/_specmock/reset", reset, methods=["POST"]),
+        Route("/_specmock/state", export_state, methods=["GET"]),
+        Route("/_specmock/state", import_state, methods=["PUT"]),
+        Route("/_specmock/requests", requests, methods=["GET"]),
+        Route("/_specmock/specs/{api}", spec, methods=["GET"]),
+    ]
 
 
 def _apis(dispatcher: Dispatcher) -> dict[str, Any]:

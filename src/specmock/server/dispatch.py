@@ -10,10 +10,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
+from starlette.requests import Request
+from starlette.responses import Response
 
 from specmock.context import Context, ProblemError, Reply
 from specmock.engine.clock import Clock
@@ -21,6 +22,7 @@ from specmock.engine.rng import Rng
 from specmock.engine.state import Store
 from specmock.engine.synth import Synthesizer
 from specmock.registry import Generators
+from specmock.server.cache import Cached, Key, ResponseCache
 from specmock.server.negotiate import choose_media, default_status, parse_prefer, status_number
 from specmock.server.problems import problem
 from specmock.server.requests import BodyError, parse_body, validation_failure
@@ -86,7 +88,7 @@ class Served:
     status: int
     ms: float
     fault: str
-    source: str  # generator, synthesis or example
+    source: str  # generator, synthesis, example, fault or request; "cached " before it for a kept answer
 
 
 def _canonical(params: dict[str, Any]) -> tuple[object, ...]:
@@ -110,11 +112,17 @@ class Dispatcher:
         self.store = store
         self.log: deque[Served] = deque(maxlen=200)
         self.seq = 0
+        self.cache = ResponseCache(settings.cache_mb << 20)
+
+    def now(self) -> datetime:
+        """The clock's now to the whole second: what generators see, so an answer can be kept for that second."""
+        return self.clock.now().replace(microsecond=0)
 
     def reset(self) -> None:
         """Forget the request count and log: fault decisions replay from the start."""
         self.seq = 0
         self.log.clear()
+        self.cache.clear()
 
     def context(
         self,
@@ -124,6 +132,7 @@ class Dispatcher:
         body: Any,
         seed: int,
         request: Request | None,
+        now: datetime | None = None,
     ) -> Context:
         """What a generator receives: the request's data with the seed, the clock's now, volumes and state."""
         return Context(
@@ -132,10 +141,27 @@ class Dispatcher:
             params,
             body,
             seed,
-            self.clock.now(),
+            now or self.now(),
             runtime.volumes(self.settings),
             self.store,
             request,
+        )
+
+    def _cache_key(self, request: Request, now: datetime) -> Key | None:
+        """Everything a GET answer depends on, or None when the answer must be made afresh."""
+        settings = self.settings
+        if request.method != "GET" or settings.validate != "off" or self.cache.budget == 0:
+            return None
+        scope = request.scope
+        return (
+            scope["path"],
+            scope["query_string"],
+            tuple(scope["headers"]),
+            settings.seed,
+            settings.preset,
+            tuple(sorted(settings.volumes.items())),
+            now,
+            self.store.version(),
         )
 
     async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
@@ -152,11 +178,7 @@ class Dispatcher:
             response = problem(status, "Injected fault", f"specmock injected a {status} (request {seq})")
             source = "fault"
         else:
-            try:
-                response, source = await self._answer(request, runtime, op, params, prefer)
-            except ProblemError as exc:
-                response, source = self._problem_reply(runtime, op, exc), "generator"
-            response = self._validated(request, runtime, response)
+            response, source = await self._kept_or_fresh(request, runtime, op, params, prefer)
         seed = prefer.get("seed", str(self.settings.seed))
         response.headers["x-specmock-seed"] = seed
         response.headers["x-specmock-request"] = str(seq)
@@ -165,7 +187,7 @@ class Dispatcher:
             Served(
                 seq,
                 request.method,
-                request.url.path,
+                request.scope["path"],
                 api,
                 operation_id,
                 response.status_code,
@@ -178,12 +200,37 @@ class Dispatcher:
             raise DropResponse
         return response
 
+    async def _kept_or_fresh(
+        self, request: Request, runtime: ApiRuntime, op: Operation, params: dict[str, Any], prefer: dict[str, str]
+    ) -> tuple[Response, str]:
+        """The kept answer to the same request in the same second and state, else a fresh one (then kept)."""
+        now = self.now()
+        key = self._cache_key(request, now)
+        kept = None if key is None else self.cache.get(key)
+        if kept is not None:
+            response = Response(kept.body, kept.status)
+            response.raw_headers = list(kept.headers)
+            return response, "cached " + kept.source
+        try:
+            response, source = await self._answer(request, runtime, op, params, prefer, now)
+        except ProblemError as exc:
+            response, source = self._problem_reply(runtime, op, exc), "generator"
+        response = self._validated(request, runtime, response)
+        body = getattr(response, "body", None)
+        # a write during a GET, or a streamed or background answer, is not a pure function of the key
+        pure = isinstance(body, bytes) and response.background is None
+        if key is not None and isinstance(body, bytes) and pure and key[-1] == self.store.version():
+            self.cache.put(key, Cached(response.status_code, tuple(response.raw_headers), body, source))
+        return response, source
+
     async def _faults(self, api: str, operation_id: str, seq: int) -> str:
         """Decide and apply latency and faults: a pure function of (seed, api, operation, request number)."""
-        rng = Rng.root(self.settings.seed, "faults", api, operation_id, seq)
         latency = self.settings.latency_for(api, operation_id)
-        delay = rng.uniform(latency.low_ms, latency.high_ms, "latency") if latency.high_ms > 0 else 0.0
         faults = self.settings.faults_for(api, operation_id)
+        if latency.high_ms <= 0 and faults.error_rate + faults.drop_rate + faults.slow_rate <= 0:
+            return "none"  # nothing to draw: the outcome is the same without hashing a key
+        rng = Rng.root(self.settings.seed, "faults", api, operation_id, seq)
+        delay = rng.uniform(latency.low_ms, latency.high_ms, "latency") if latency.high_ms > 0 else 0.0
         draw = rng.random("fault")
         outcome = "none"
         if draw < faults.error_rate:
@@ -198,7 +245,13 @@ class Dispatcher:
         return outcome
 
     async def _answer(
-        self, request: Request, runtime: ApiRuntime, op: Operation, params: dict[str, Any], prefer: dict[str, str]
+        self,
+        request: Request,
+        runtime: ApiRuntime,
+        op: Operation,
+        params: dict[str, Any],
+        prefer: dict[str, str],
+        now: datetime,
     ) -> tuple[Response, str]:
         body = None
         if op.request_body is not None:
@@ -217,7 +270,7 @@ class Dispatcher:
         handler = runtime.generators.handlers.get(op.operation_id) if runtime.generators else None
         wants_spec = "code" in prefer or "example" in prefer or prefer.get("dynamic") == "false"
         if handler is not None and not wants_spec:
-            ctx = self.context(runtime, op.operation_id, params, body, seed, request)
+            ctx = self.context(runtime, op.operation_id, params, body, seed, request, now)
             result = handler(ctx)
             if inspect.isawaitable(result):
                 result = await result

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from specmock.server.problems import problem
 
@@ -29,22 +30,20 @@ def _assets() -> Path:
     return Path(swagger_ui_bundle.swagger_ui_path)
 
 
-def docs_router(apis: list[str]) -> APIRouter:
+def docs_routes(apis: list[str]) -> list[BaseRoute]:
     """/docs (every API, a picker at the top) and the Swagger UI files it loads."""
-    router = APIRouter(include_in_schema=False)
     urls = json.dumps([{"url": f"/_specmock/specs/{name}", "name": name} for name in apis])
     page = _PAGE.format(title=", ".join(apis), urls=urls)
 
-    @router.get("/docs")
-    async def docs() -> HTMLResponse:
+    async def docs(request: Request) -> Response:
         return HTMLResponse(page)
 
-    @router.get("/_specmock/assets/{name}")
-    async def asset(name: str) -> Response:
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
         folder = _assets()
         path = (folder / name).resolve()
         if path.parent != folder.resolve() or not path.is_file():
             return problem(404, "Not found", f"no docs asset {name!r}")
         return FileResponse(path)
 
-    return router
+    return [Route("/docs", docs, methods=["GET"]), Route("/_specmock/assets/{name}", asset, methods=["GET"])]

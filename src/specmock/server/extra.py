@@ -13,9 +13,8 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import Response
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
@@ -44,11 +43,10 @@ def _taken(owners: dict[tuple[str, str], str], own: list[BaseRoute]) -> dict[tup
     return taken
 
 
-def mount_extra_routes(
-    app: FastAPI, dispatcher: Dispatcher, owners: dict[tuple[str, str], str], own: list[BaseRoute]
-) -> None:
-    """Add every API's extra routes to the app; refuse one that collides with a spec route or specmock's own."""
+def extra_routes(dispatcher: Dispatcher, owners: dict[tuple[str, str], str], own: list[BaseRoute]) -> list[BaseRoute]:
+    """Every API's extra routes; ConfigError for one that collides with a spec route or specmock's own."""
     taken = _taken(owners, own)
+    routes: list[BaseRoute] = []
     for runtime in dispatcher.apis.values():
         for extra in runtime.generators.routes if runtime.generators else []:
             for key in route_keys(extra.methods, extra.path):
@@ -59,11 +57,10 @@ def mount_extra_routes(
                     )
                 taken[key] = f"{runtime.name} extra route ({extra.site[0]}:{extra.site[1]})"
             if extra.websocket:
-                app.router.routes.append(WebSocketRoute(extra.path, _websocket(dispatcher, runtime, extra)))
+                routes.append(WebSocketRoute(extra.path, _websocket(dispatcher, runtime, extra)))
             else:
-                app.router.routes.append(
-                    Route(extra.path, _http(dispatcher, runtime, extra), methods=list(extra.methods))
-                )
+                routes.append(Route(extra.path, _http(dispatcher, runtime, extra), methods=list(extra.methods)))
+    return routes
 
 
 def _params(connection: Request | WebSocket) -> dict[str, Any]:

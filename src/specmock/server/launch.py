@@ -8,12 +8,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
-
 from specmock.config import Config, bundled_config, find_config, load_config
 from specmock.engine.clock import parse_clock
 from specmock.engine.state import open_store
 from specmock.errors import ConfigError
+from specmock.server.front import Front
 from specmock.server.settings import VALIDATE_MODES, Faults, Latency, Settings, parse_rate, parse_volume
 
 ENV = "SPECMOCK_SERVE"
@@ -33,10 +32,11 @@ class ServeOptions:
     state: str = "memory"
     validate: str = "off"
     admin_token: str | None = None
+    cache_mb: int = 8
 
     def settings(self) -> Settings:
         """Settings from the flags; ConfigError naming the flag on a bad value."""
-        settings = Settings(seed=self.seed, admin_token=self.admin_token)
+        settings = Settings(seed=self.seed, admin_token=self.admin_token, cache_mb=self.cache_mb)
         for text in self.volumes:
             name, value = parse_volume(text)
             if name is None:
@@ -63,7 +63,7 @@ class ServeOptions:
         return json.dumps(asdict(self))
 
 
-def build(options: ServeOptions) -> FastAPI:
+def build(options: ServeOptions) -> Front:
     """The app for a set of options (every flag checked before anything starts)."""
     from specmock.server.app import create_app  # noqa: PLC0415 - the CLI imports this module lazily
 
@@ -74,7 +74,7 @@ def build(options: ServeOptions) -> FastAPI:
     return create_app(config, settings, clock, store, only=options.apis or None)
 
 
-def factory() -> FastAPI:
+def factory() -> Front:
     """uvicorn's factory for --workers and --reload: options arrive in the environment."""
     data: dict[str, Any] = json.loads(os.environ[ENV])
     return build(ServeOptions(**data))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi.responses import Response
+from starlette.responses import Response
 
 PROBLEM = "application/problem+json"
 

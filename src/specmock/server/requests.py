@@ -11,8 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from fastapi.responses import Response
-from openapi_schema_validator import OAS30Validator, OAS31Validator
+from starlette.responses import Response
 
 from specmock.server.negotiate import choose_media
 from specmock.server.problems import problem
@@ -35,6 +34,8 @@ class BodyError(Exception):
 def _validator(runtime: ApiRuntime, op: Operation, media: str, schema: Any) -> Any:
     key = f"{op.operation_id} {media}"
     if key not in runtime.body_validators:
+        from openapi_schema_validator import OAS30Validator, OAS31Validator  # noqa: PLC0415 - first body only
+
         # the document's components ride along so "#/components/..." resolves inside the schema
         root = (
             {**schema, "components": runtime.spec.document.get("components", {})}

@@ -8,7 +8,11 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+import orjson
 from pydantic import BaseModel
+
+# datetimes go through _default, so UTC is written with Z as everywhere else in specmock
+_ORJSON = orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def _default(value: Any) -> Any:
@@ -29,7 +33,11 @@ def to_json(value: Any) -> bytes:
     """Compact JSON; pydantic models by alias, only the fields that were set (optional ones stay absent)."""
     if isinstance(value, BaseModel):
         return value.model_dump_json(by_alias=True, exclude_unset=True).encode()
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
+    try:
+        return orjson.dumps(value, default=_default, option=_ORJSON)
+    except (TypeError, orjson.JSONEncodeError):
+        # orjson refuses integers beyond 64 bits and non-string keys, which JSON schemas allow
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
 
 
 def to_bytes(value: Any, media_type: str) -> bytes:

@@ -1,0 +1,73 @@
+"""Answers to repeated GET requests, kept while nothing that decides their bytes has changed.
+
+An answer is a pure function of the request (path, query, every header), the seed, the
+clock's second and the state store's version, so a key made of those gives the very bytes a
+fresh answer would. The cache is bounded in bytes and forgets the least recently used first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+Key = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Cached:
+    """One kept answer: status, headers, body, and what made it (for the request log)."""
+
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
+    source: str
+
+    @property
+    def size(self) -> int:
+        """Bytes held, roughly: the body and the headers."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+class ResponseCache:
+    """A byte-bounded LRU of answers; `budget` 0 keeps nothing."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Key, Cached] = OrderedDict()
+        self._lock = threading.Lock()  # workers are processes, but a threaded host may share an app
+
+    def get(self, key: Key) -> Cached | None:
+        """The kept answer for a key, or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: Key, answer: Cached) -> None:
+        """Keep an answer, forgetting the oldest ones beyond the budget (one larger than it is not kept)."""
+        size = answer.size
+        if size > self.budget:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.used -= old.size
+            self._entries[key] = answer
+            self.used += size
+            while self.used > self.budget:
+                _, dropped = self._entries.popitem(last=False)
+                self.used -= dropped.size
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        with self._lock:
+            self._entries.clear()
+            self.used = 0
