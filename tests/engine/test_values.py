@@ -143,3 +143,9 @@ def test_timestamps_before_and_after_the_anchor() -> None:
     assert values.timestamp_before(anchor, Rng.root(1), "t", 0) == anchor
     with pytest.raises(ValueError, match="max_seconds"):
         values.timestamp_before(anchor, Rng.root(1), "t", -1)
+
+
+def test_uuid_from_hex_writes_what_the_uuid_module_does() -> None:
+    for i in range(2000):
+        digits = f"{Rng.root(2, i).bits('a'):016x}{Rng.root(2, i).bits('b'):016x}"
+        assert values.uuid_from_hex(digits) == str(uuid_module.UUID(int=int(digits, 16), version=4))

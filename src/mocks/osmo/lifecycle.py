@@ -25,6 +25,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from generated.osmo.models import WorkflowStatus
 from mocks.osmo.distributions import ALIVE_WORKFLOW_STATUSES, WORKFLOW_STATUS_WEIGHTS
@@ -42,6 +43,9 @@ LONG = 0.5  # a long wait or run lasts this share of the whole list
 def _share(statuses: Sequence[WorkflowStatus]) -> float:
     whole = sum(WORKFLOW_STATUS_WEIGHTS.values())
     return sum(WORKFLOW_STATUS_WEIGHTS[s] for s in statuses) / whole
+
+
+LIFECYCLE = ("wait", "run", "queue", "fate")  # the fields below, in the order Classes.course takes them
 
 
 def fields() -> tuple[Categorical, ...]:
@@ -63,6 +67,33 @@ def fields() -> tuple[Categorical, ...]:
     )
 
 
+class Course(NamedTuple):
+    """One combination of classes, in slots: what a workflow's status and times follow from."""
+
+    wait: int  # slots queued before it starts
+    run: int  # slots running, for a workflow that starts
+    queue: WorkflowStatus  # PENDING or WAITING while queued
+    fate: WorkflowStatus
+    starts: bool  # False for the fates that fail in the queue
+
+    def at(self, index: int, opens: int, step: int) -> tuple[WorkflowStatus, int | None, int | None, int | None]:
+        """Status, start, end and planned end (None: not yet, or never) at `index` (that many newer
+        workflows exist) of a workflow whose slot opens at `opens`, with slots `step` apart.
+
+        It leaves the queue when `wait` slots have opened after its own, and a workflow that fails
+        in the queue ends right then.
+        """
+        leaves = opens + self.wait * step
+        if not self.starts:
+            return (self.queue, None, None, None) if index < self.wait else (self.fate, None, leaves, None)
+        if index < self.wait:
+            return self.queue, None, None, None
+        ends = leaves + self.run * step
+        if index < self.wait + self.run:
+            return WorkflowStatus.RUNNING, leaves, None, ends
+        return self.fate, leaves, ends, ends
+
+
 @dataclass(frozen=True)
 class Classes:
     """The lengths, in slots, of the wait and run classes for one volume and spacing."""
@@ -81,15 +112,10 @@ class Classes:
         runs = {f"short{k}": slots(span) for k, span in enumerate(SHORT_RUNS)}
         return Classes({"now": 0, "short": slots(SHORT_WAIT), "long": long}, {**runs, "long": long})
 
-    def status(self, index: int, wait: str, run: str, queue: str, fate: str) -> WorkflowStatus:
-        """The status at `index` of a workflow with these classes."""
-        a = self.wait[wait]
-        if index < a:
-            return WorkflowStatus(queue)
-        status = WorkflowStatus(fate)
-        if status in QUEUE_FAILURES or index >= a + self.run[run]:
-            return status
-        return WorkflowStatus.RUNNING
+    def course(self, wait: str, run: str, queue: str, fate: str) -> Course:
+        """The course of a workflow with these classes (the values of the lifecycle fields)."""
+        end = WorkflowStatus(fate)
+        return Course(self.wait[wait], self.run[run], WorkflowStatus(queue), end, end not in QUEUE_FAILURES)
 
     def pieces(self, statuses: Sequence[str], total: int) -> list[tuple[dict[str, list[str]], int, int]]:
         """(classes, index window) pieces whose union is exactly the workflows in these statuses."""

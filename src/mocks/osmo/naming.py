@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+PAIRS = tuple(a + b for a in DIGITS for b in DIGITS)  # two digits a step: every list entry's name has one
+
 
 def base36(number: int) -> str:
     """A non-negative integer in base 36, lowercase."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if number == 0:
-            return out
+    while number >= 36 * 36:
+        number, rest = divmod(number, 36 * 36)
+        out = PAIRS[rest] + out
+    return (PAIRS[number] if number >= 36 else DIGITS[number]) + out
 
 
 def slot_of(name: str) -> int | None:

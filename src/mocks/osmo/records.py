@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from generated.osmo.models import TaskGroupStatus, WorkflowPriority, WorkflowStatus
 from mocks.osmo.distributions import ALIVE_WORKFLOW_STATUSES
+from specmock.engine.clock import as_utc
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # workflow times are whole microseconds since this instant
+MICROSECOND = timedelta(microseconds=1)
+
+
+def instant(micros: int) -> datetime:
+    """The UTC instant `micros` microseconds after EPOCH."""
+    return EPOCH + timedelta(microseconds=micros)
+
+
+def micros(moment: datetime) -> int:
+    """Whole microseconds from EPOCH to a moment (naive means UTC)."""
+    return (as_utc(moment) - EPOCH) // MICROSECOND
 
 
 @dataclass(frozen=True)
@@ -46,9 +61,13 @@ class Group:
     tasks: tuple[Task, ...]
 
 
-@dataclass(frozen=True)
-class Workflow:
-    """One workflow, as the list and the detail both show it."""
+class Workflow(NamedTuple):
+    """One workflow, as the list and the detail both show it.
+
+    A named tuple, immutable like the other records but several times cheaper to build: a list
+    page builds one per entry. Times are kept as microseconds since EPOCH, which is what they are
+    computed in and what the list writes out; the detail reads them as datetimes.
+    """
 
     index: int  # 0 is the newest workflow at the request's clock
     slot: int  # absolute submission slot: what the workflow's identity and randomness are keyed on
@@ -59,15 +78,35 @@ class Workflow:
     status: WorkflowStatus
     priority: WorkflowPriority
     tags: tuple[str, ...]
-    submit_time: datetime
-    start_time: datetime | None
-    end_time: datetime | None
-    planned_end: datetime | None  # when a started workflow ends (or will), None if it never starts
+    submitted: int
+    started: int | None
+    ended: int | None
+    ends: int | None  # when a started workflow ends (or will), None if it never starts
     queued_time: float
     app_name: str
     app_version: int
     fate: WorkflowStatus  # the status it ends in, fixed at submission
     cancelled_by: str | None = None
+
+    @property
+    def submit_time(self) -> datetime:
+        """When it was submitted."""
+        return instant(self.submitted)
+
+    @property
+    def start_time(self) -> datetime | None:
+        """When it started, once it has."""
+        return None if self.started is None else instant(self.started)
+
+    @property
+    def end_time(self) -> datetime | None:
+        """When it ended, once it has."""
+        return None if self.ended is None else instant(self.ended)
+
+    @property
+    def planned_end(self) -> datetime | None:
+        """When a started workflow ends (or will), None if it never starts."""
+        return None if self.ends is None else instant(self.ends)
 
     @property
     def alive(self) -> bool:
@@ -77,6 +116,6 @@ class Workflow:
     @property
     def duration(self) -> float | None:
         """Seconds from start to end, once both are known."""
-        if self.start_time is None or self.end_time is None:
+        if self.started is None or self.ended is None:
             return None
-        return round((self.end_time - self.start_time).total_seconds(), 3)
+        return round((self.ended - self.started) / 1_000_000, 3)

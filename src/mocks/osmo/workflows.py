@@ -10,35 +10,37 @@ an unknown name is a 404, as the real service answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from generated.osmo.models import WorkflowPriority, WorkflowStatus
 from mocks.osmo import catalog, generators
 from mocks.osmo.distributions import WORKFLOW_PRIORITY_WEIGHTS
 from mocks.osmo.groups import groups
-from mocks.osmo.lifecycle import QUEUE_FAILURES, Classes, segments
+from mocks.osmo.lifecycle import LIFECYCLE, Classes, segments
 from mocks.osmo.lifecycle import fields as lifecycle_fields
 from mocks.osmo.naming import base36, prime_at_least, slot_of
-from mocks.osmo.records import Group, Task, Workflow
+from mocks.osmo.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros
 from specmock.context import Context
 from specmock.engine import values
-from specmock.engine.collections import Categorical, Collection, Timeline
-from specmock.engine.rng import Rng
+from specmock.engine.collections import Categorical, Collection, Query, Timeline
+from specmock.engine.rng import Branch, pick
 
 __all__ = ["Group", "Task", "Workflow", "Workflows", "workflows"]
 
 WORKFLOWS = generators.collection("workflows", default=10_000, low=100, high=100_000)
 SPACING = timedelta(minutes=7)  # between two submissions, on average
 HISTORY = timedelta(days=3650)  # a huge volume is squeezed into ten years rather than reaching year 1
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # slot 0: nothing was submitted before it
 HORIZON = datetime(9999, 1, 1, tzinfo=UTC)  # positions count down from here, so they stay >= 0
 CHANGES = "workflow_changes"  # the state overlay's entity for cancels and tags
 NO_TAG = "-"  # the tag field's value for a workflow without a tag
 PROJECTS = ("resnet", "llama", "bert", "vit", "diffusion", "whisper", "gpt", "unet", "clip", "mamba")
 STEPS = ("train", "finetune", "eval", "sweep", "pretrain", "distill", "export", "bench")
+VERSIONS = range(1, 13)
+# every (name prefix, project, app version): one pick from a workflow's hash chooses all three
+IDENTITIES = tuple((f"{p}-{s}-", p, v) for p in PROJECTS for s in STEPS for v in VERSIONS)
+PLANS = 64  # status plans kept, one per (statuses, filters) combination; tables are the engine's
 
 
 def spacing_for(total: int) -> timedelta:
@@ -75,6 +77,25 @@ class Layout:
             name="osmo.workflows",
             timeline=Timeline(EPOCH, self.spacing),
         )
+        # Per-position tables, so a workflow is a few lookups: the lifecycle and the priority
+        # repeat together every 100 positions, the others each with their own period.
+        coll = self.collection
+        self.courses = tuple(
+            (self.classes.course(*row[:-1]), WorkflowPriority(row[-1])) for row in coll.rows(*LIFECYCLE, "priority")
+        )
+        self.users_at, self.pools_at = coll.pattern("user"), coll.pattern("pool")
+        self.tags_at = tuple(() if t == NO_TAG else (t,) for t in coll.pattern("tag"))
+        self.step = self.spacing // MICROSECOND
+        self.ids = Branch(seed, "osmo", "workflow")
+
+    def identity(self, slot: int) -> tuple[str, str, str, int]:
+        """The name, uuid, project and app version of the workflow in `slot`, all from one hash.
+
+        The name is `<project>-<step>-<slot in base 36>`, e.g. llama-finetune-f4k2.
+        """
+        digits = self.ids.hex(slot)  # 32 for the uuid, 8 for the rest
+        prefix, project, version = pick(IDENTITIES, digits[32:40])
+        return prefix + base36(slot), values.uuid_from_hex(digits), project, version
 
 
 def _matches(wf: Workflow, filters: Mapping[str, list[str]], statuses: list[str] | None) -> bool:
@@ -86,6 +107,16 @@ def _matches(wf: Workflow, filters: Mapping[str, list[str]], statuses: list[str]
 
 def _unbound(index: int) -> Workflow:
     raise RuntimeError("workflows are built by a Workflows view, which knows the clock")
+
+
+@lru_cache(maxsize=PLANS)
+def _plan(
+    layout: Layout, total: int, statuses: tuple[str, ...], filters: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[tuple[int, int, Query], ...]:
+    """The index windows of a status filter, each with its checked query (kept: every page needs them)."""
+    base = {name: list(accepted) for name, accepted in filters}
+    pieces = layout.classes.pieces(statuses, total)
+    return tuple((lo, hi, layout.collection.query(clauses)) for lo, hi, clauses in segments(pieces, base))
 
 
 @cache
@@ -101,11 +132,12 @@ class Workflows:
         self.changes = changes or {}  # what users did to workflows (cancel, tags), by name
         self.seed, self.users, self.pools, self.nodes = layout.seed, layout.users, layout.pools, layout.nodes
         self.newest = (now - EPOCH) // layout.spacing  # the slot at index 0
+        self.now_micros = micros(now)
         # a clock set before EPOCH + total slots sees only the workflows submitted since EPOCH
         self.collection: Collection[Workflow] = layout.collection.resized(min(layout.total, self.newest + 1)).at(
             layout.horizon - self.newest,
             EPOCH + layout.spacing * self.newest,
-            item=self.build,
+            item=self.build if self.changes else self._generated,  # nothing to apply: one call less per item
             texts={"name": lambda index: self.name_of(self.newest - index)},
         )
 
@@ -114,18 +146,9 @@ class Workflows:
         """How many workflows the list holds."""
         return self.collection.total
 
-    def rng(self, slot: int) -> Rng:
-        """The root of every value of the workflow in `slot`."""
-        return Rng.root(self.seed, "osmo", "workflow", slot)
-
-    def name_of(self, slot: int, rng: Rng | None = None) -> str:
+    def name_of(self, slot: int) -> str:
         """`<project>-<step>-<slot in base 36>`, e.g. llama-finetune-f4k2."""
-        rng = rng or self.rng(slot)
-        return f"{rng.choice(PROJECTS, 'project')}-{rng.choice(STEPS, 'step')}-{base36(slot)}"
-
-    def _base(self, slot: int) -> datetime:
-        """When a slot opens: the moment it becomes index 0."""
-        return EPOCH + self.layout.spacing * slot
+        return self.layout.identity(slot)[0]
 
     def build(self, index: int) -> Workflow:
         """The workflow at `index`, as it stands at `now`, with what users changed applied."""
@@ -134,52 +157,47 @@ class Workflows:
         if not change:
             return wf
         tags = tuple(t for t in (*wf.tags, *change.get("add", ())) if t not in change.get("remove", ()))
-        wf = replace(wf, tags=tuple(dict.fromkeys(tags)))
+        wf = wf._replace(tags=tuple(dict.fromkeys(tags)))
         canceled = change.get("canceled_at")
         if canceled is not None and wf.alive and datetime.fromisoformat(canceled) <= self.now:
-            end = datetime.fromisoformat(canceled)
-            wf = replace(wf, status=WorkflowStatus.FAILED_CANCELED, end_time=end, cancelled_by=change["canceled_by"])
-            if wf.start_time is None:
-                wf = replace(wf, queued_time=round((end - wf.submit_time).total_seconds(), 3))
+            end = micros(datetime.fromisoformat(canceled))
+            wf = wf._replace(status=WorkflowStatus.FAILED_CANCELED, ended=end, cancelled_by=change["canceled_by"])
+            if wf.started is None:
+                wf = wf._replace(queued_time=round((end - wf.submitted) / 1_000_000, 3))
         return wf
 
     def _generated(self, index: int) -> Workflow:
-        """The workflow at `index` as generated, before any change."""
-        coll, classes = self.collection, self.layout.classes
-        slot = self.newest - index
-        rng = self.rng(slot)
-        wait, run = coll.field_value("wait", index), coll.field_value("run", index)
-        fate = WorkflowStatus(coll.field_value("fate", index))
-        status = classes.status(index, wait, run, coll.field_value("queue", index), fate.value)
-        submit = coll.time(index)
-        started = self._base(slot + classes.wait[wait])
-        if fate in QUEUE_FAILURES:
-            start, planned_end = None, None
-            end = started if status == fate else None
-        else:
-            planned_end = self._base(slot + classes.wait[wait] + classes.run[run])
-            start = started if status != WorkflowStatus(coll.field_value("queue", index)) else None
-            end = planned_end if status == fate else None
-        queued = ((start or end or self.now) - submit).total_seconds()
-        tag = coll.field_value("tag", index)
+        """The workflow at `index` as generated, before any change.
+
+        Slots open `step` microseconds apart (times are microseconds since EPOCH): a workflow is
+        submitted in its slot, the timeline's jitter before it opens, and its course (the
+        lifecycle row of its position) says when it starts and ends.
+        """
+        layout, coll = self.layout, self.collection
+        slot, position, step = self.newest - index, index + coll.shift, layout.step
+        course, priority = layout.courses[position % len(layout.courses)]
+        submitted = self.newest * step - coll.offset(index)  # the view's anchor is slot `newest` opening
+        status, started, ended, ends = course.at(index, slot * step, step)
+        left = started if started is not None else ended if ended is not None else self.now_micros  # the queue
+        name, uuid, project, version = layout.identity(slot)
         return Workflow(
-            index=index,
-            slot=slot,
-            name=self.name_of(slot, rng),
-            uuid=values.uuid(rng, "uuid"),
-            user=coll.field_value("user", index),
-            pool=coll.field_value("pool", index),
-            status=status,
-            priority=WorkflowPriority(coll.field_value("priority", index)),
-            tags=() if tag == NO_TAG else (tag,),
-            submit_time=submit,
-            start_time=start,
-            end_time=end,
-            planned_end=planned_end if start is not None else None,
-            queued_time=round(queued, 3),
-            app_name=rng.choice(PROJECTS, "project"),
-            app_version=rng.integer(1, 12, "app_version"),
-            fate=fate,
+            index,
+            slot,
+            name,
+            uuid,
+            layout.users_at[position % len(layout.users_at)],
+            layout.pools_at[position % len(layout.pools_at)],
+            status,
+            priority,
+            layout.tags_at[position % len(layout.tags_at)],
+            submitted,
+            started,
+            ended,
+            ends,
+            round((left - submitted) / 1_000_000, 3),
+            project,
+            version,
+            course.fate,
         )
 
     def find(self, name: str) -> Workflow | None:
@@ -213,30 +231,47 @@ class Workflows:
         if not statuses:
             page = self.collection.page(offset, limit, dict(filters), order="DESC", **bounds)
             return page.items, page.more
-        scan = bool(bounds.get("contains"))
+        plan = _plan(self.layout, self.total, tuple(statuses), tuple(sorted((k, tuple(v)) for k, v in filters.items())))
+        if bounds.get("contains"):
+            return self._scan(plan, offset, limit, bounds)
         items: list[Workflow] = []
         skip = offset
-        for lo, hi, clauses in segments(self.layout.classes.pieces(statuses, self.total), filters):
+        times = {k: bounds[k] for k in ("after", "before") if k in bounds}
+        for lo, hi, query in plan:
+            # a window is counted in O(1) and paged only where the page falls: a deep offset
+            # passes most windows by their counts alone
+            count = self.collection.count(query, start=lo, stop=hi, **times)
+            if len(items) == limit:
+                if count:
+                    return items, True
+            elif skip >= count:
+                skip -= count
+            else:
+                part = self.collection.page(skip, limit - len(items), query, start=lo, stop=hi, **times)
+                items += part.items
+                skip = 0
+                if part.more:
+                    return items, True
+        return items, False
+
+    def _scan(
+        self, plan: tuple[tuple[int, int, Query], ...], offset: int, limit: int, bounds: Mapping[str, Any]
+    ) -> tuple[list[Workflow], bool]:
+        """A status-filtered page with a text search, which can only walk each window, not count it."""
+        items: list[Workflow] = []
+        skip = offset
+        for lo, hi, query in plan:
             need = limit - len(items)
             if need == 0:
-                if self._any(clauses, lo, hi, bounds):
+                if self.collection.page(0, 0, query, start=lo, stop=hi, **bounds).total:
                     return items, True
                 continue
-            if scan:  # a text search cannot count a window, only walk it
-                part = self.collection.page(0, skip + need, clauses, order="DESC", start=lo, stop=hi, **bounds)
-                found, passed = part.items[skip:], len(part.items)
-            else:
-                part = self.collection.page(skip, need, clauses, order="DESC", start=lo, stop=hi, **bounds)
-                found, passed = part.items, part.total
-            items += found
-            skip = max(0, skip - passed)
+            part = self.collection.page(0, skip + need, query, start=lo, stop=hi, **bounds)
+            items += part.items[skip:]
+            skip = max(0, skip - len(part.items))
             if part.more and len(items) == limit:
                 return items, True
         return items, False
-
-    def _any(self, clauses: list[dict[str, list[str]]], lo: int, hi: int, bounds: Mapping[str, Any]) -> bool:
-        """Whether anything in the window [lo, hi) matches."""
-        return bool(self.collection.page(0, 1, clauses, order="DESC", start=lo, stop=hi, **bounds).items)
 
     def groups(self, wf: Workflow) -> tuple[Group, ...]:
         """The workflow's groups (a chain DAG) with their tasks, as they stand now."""

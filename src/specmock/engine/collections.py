@@ -28,7 +28,12 @@ item matches if it matches any of them, and is counted once however many it matc
 sequence matches nothing). For the requested fields the accepted positions repeat with the
 joint period P = lcm(periods); a table of match counts per block of P (built once per filter
 combination, then cached, whatever the view) makes "matches below n" O(1) and "the k-th match"
-O(log P), so counts and pages are exact at any total and any shift. Automatic periods are
+O(log P), so counts and pages are exact at any total and any shift. A table first factors its
+union: fields whose period divides another's share one mask, and conjunctions alike but for one
+period become one, so a block costs a few mask operations however many clauses the filter has.
+`query(filters)` checks filters once and returns a `Query` that `count` and `page` (of the
+collection and its views) accept in place of the filters: a caller that pages the same filters
+window by window skips the checks and the key building. Automatic periods are
 distinct primes, hence coprime: every combination of pattern positions occurs exactly once per
 P, so combined filters match exactly `total * product of shares` up to the last partial period,
 and no combination of values with weight is ever empty over P items.
@@ -53,20 +58,22 @@ Memory. Per collection: the patterns (sum of periods); nothing per item or per p
 lcm of all periods is at most `MAX_JOINT_PERIOD`, checked when the collection is made: the
 period of any union of conjunctions divides it, so any filter can be answered. Per cached
 filter combination: at most `MAX_BLOCKS + 1` block counts plus one repeated bit mask per
-distinct (field, accepted values) (block size + period bits); at most `TABLE_CACHE`
-combinations are kept (least recently used first out), under 8 MB in all for filters of a few
-clauses. Building a table costs O(P / 64) word operations per clause (about 0.2 s for
-P = 10**9).
+distinct (field, accepted values) (block size + period bits), and, when P is at most
+`STORED_BITS`, the block masks themselves (P bits); at most `TABLE_CACHE` combinations are kept
+(least recently used first out), under 8 MB in all for filters of a few clauses. Building a
+table costs O(P / 64) word operations per clause (about 0.2 s for P = 10**9).
 
 API: `Categorical(name, weights, period=None)`, `Timeline(anchor, spacing, jitter=0.5)`,
 `Collection(total, item, fields=(), *, seed=0, name="", timeline=None, texts=None,
-scan_limit=DEFAULT_SCAN_LIMIT)` with `get`, `field_value`, `pattern`, `time`, `text`,
-`index_range`, `count(filters, *, after, before, start, stop)`, `page(offset, limit, filters, *,
-order, after, before, start, stop, contains, scan_limit)`, `resized(total)`, `at(shift, anchor,
-*, item, texts)`, `position(index)` and the attributes `shift` and `anchor`; `Page(items,
-indices, total, offset, limit, more, total_exact)`. `item` may call the collection's
-`field_value` and `time` (through a closure or an object that owns the collection), so data and
-filters agree.
+scan_limit=DEFAULT_SCAN_LIMIT)` with `get`, `field_value`, `pattern`, `rows(*fields)`, `time`,
+`offset`, `text`, `index_range`, `query(filters)`, `count(filters, *, after, before, start,
+stop)`, `page(offset, limit, filters, *, order, after, before, start, stop, contains,
+scan_limit)`, `resized(total)`, `at(shift, anchor, *, item, texts)`, `position(index)` and the
+attributes `shift` and `anchor`; `Page(items, indices, total, offset, limit, more, total_exact)`.
+`item` may call the collection's `field_value`, `rows`, `time` and `offset` (through a closure
+or an object that owns the collection), so data and filters agree; `rows` and `offset` are the
+cheap forms for items built by the thousand (all of an item's fields in one lookup, its time as
+an integer).
 """
 
 from __future__ import annotations
@@ -84,17 +91,19 @@ from fractions import Fraction
 from typing import Generic, TypeVar
 
 from specmock.engine.clock import as_utc
-from specmock.engine.rng import Rng
+from specmock.engine.rng import Rng, label_hash, mix
 
 T = TypeVar("T")
 
 MAX_JOINT_PERIOD = 1 << 32
 MAX_BLOCKS = 1 << 14
-MIN_BLOCK = 1 << 12
+MIN_BLOCK = 1 << 9
+STORED_BITS = 1 << 20  # a table whose joint period is at most this keeps its block masks (128 KB)
 TABLE_CACHE = 32
 DEFAULT_SCAN_LIMIT = 10_000
 MIN_AUTO_PERIOD = 31
 MAX_AUTO_PERIOD = 1 << 16
+MAX_ROWS = 1 << 16
 _SCAN_CHUNK = 256
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -252,13 +261,48 @@ def _nth_set_bit(mask: int, n: int) -> int:
     return low - 1
 
 
+def _conjunction(masks: Sequence[tuple[int, int]]) -> dict[int, int] | None:
+    """A conjunction as one mask per period (fields whose period divides another's joined to it),
+    without the periods that constrain nothing; None when it matches nothing."""
+    out: dict[int, int] = {}
+    for period, bits in sorted(masks, reverse=True):  # longer periods first, so divisors find them
+        into = next((p for p in out if p % period == 0), period)
+        if into != period:
+            bits = _repeat(bits, period, into) & ((1 << into) - 1)
+        out[into] = out.get(into, (1 << into) - 1) & bits
+    if not all(out.values()):
+        return None
+    return {p: bits for p, bits in out.items() if bits != (1 << p) - 1}
+
+
+def _factored(conjunctions: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """The same union with fewer masks to combine per block.
+
+    Conjunctions alike in all periods but one become one, with that period's masks ORed:
+    (a & r) | (b & r) is (a | b) & r, and r alone absorbs a & r. A status filter is often a dozen
+    conjunctions sharing all but one period: its blocks then cost two mask operations, not fifty.
+    """
+    merged = [c for c in map(_conjunction, conjunctions) if c is not None]
+    before = -1
+    while len(merged) != before:  # merging on one period can make conjunctions alike in another
+        before = len(merged)
+        for period in sorted({p for c in merged for p in c}):
+            full = (1 << period) - 1
+            alike: dict[tuple[tuple[int, int], ...], int] = {}
+            for c in merged:
+                rest = tuple(sorted((p, bits) for p, bits in c.items() if p != period))
+                alike[rest] = alike.get(rest, 0) | c.get(period, full)
+            merged = [{**dict(rest), **({period: bits} if bits != full else {})} for rest, bits in alike.items()]
+    return [sorted(c.items()) for c in merged]
+
+
 class _Table:
     """The positions accepted by a union of filter conjunctions, counted per block of the joint period."""
 
     def __init__(self, conjunctions: Sequence[Sequence[tuple[int, int]]]) -> None:
         # a conjunction with an empty field matches nothing: leaving it out keeps the period short,
         # and with none left the period is 1 and the table a single empty block
-        conjunctions = [c for c in conjunctions if all(bits for _, bits in c)]
+        conjunctions = _factored(conjunctions)
         self.period = math.lcm(*(period for c in conjunctions for period, _ in c))
         self.block = min(self.period, max(MIN_BLOCK, -(-self.period // MAX_BLOCKS)))
         self.blocks = -(-self.period // self.block)
@@ -268,15 +312,25 @@ class _Table:
                 if (period, bits) not in shared:
                     shared[period, bits] = (period, _repeat(bits, period, self.block + period))
         self._repeated = [[shared[period, bits] for period, bits in c] for c in conjunctions]
+        self.masks: list[int] | None = None  # _mask builds them from the repeats while this is None
+        # every count and page reads a block's mask: kept when they are small, else rebuilt
+        keep = self.period <= STORED_BITS
+        kept = []
         counts = array("q", [0])
         running = 0
         for b in range(self.blocks):
-            running += self._mask(b).bit_count()
+            mask = self._mask(b)
+            running += mask.bit_count()
             counts.append(running)
+            if keep:
+                kept.append(mask)
         self.prefix = counts
         self.matches = running
+        self.masks = kept if keep else None
 
     def _mask(self, b: int) -> int:
+        if self.masks is not None:
+            return self.masks[b]
         start = b * self.block
         size = min(self.block, self.period - start)
         full = (1 << size) - 1
@@ -337,11 +391,13 @@ class _Times:
         self.step = timeline.spacing // _MICROSECOND
         self.spread = max(1, min(self.step, int(self.step * timeline.jitter)))
         self.rng = rng
+        self.key = rng.key ^ label_hash("time")  # rng.bits("time", n) is mix(key, n)
+        self.short = self.spread <= 1 << 32  # where rng.integer takes a single draw
 
     def offset(self, index: int, shift: int) -> int:
         """Microseconds before the anchor; strictly increasing in index because jitter < step."""
-        if self.spread == 1:
-            return index * self.step
+        if self.short:  # rng.integer(0, spread - 1, "time", position), without its calls: once per item
+            return index * self.step + (mix(self.key, index + shift) * self.spread >> 64)
         return index * self.step + self.rng.integer(0, self.spread - 1, "time", index + shift)
 
     def first_at_least(self, micros: int, shift: int) -> int:
@@ -367,8 +423,20 @@ class _Layout:
 
     fields: dict[str, _Field]
     times: _Times | None
-    cache: OrderedDict[tuple[_Conjunction, ...], _Table] = field(default_factory=OrderedDict)
+    cache: OrderedDict[str, _Table] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True, eq=False)
+class Query:
+    """Enum filters checked against a collection's fields (`Collection.query`), ready to count and page.
+
+    It names its table rather than holding it, so the table cache alone bounds the memory.
+    """
+
+    layout: _Layout
+    key: str | None  # the sorted conjunctions of (field, accepted values), as text; None: every item matches
+    masks: tuple[tuple[tuple[int, int], ...], ...]  # (period, accepted positions) per field, per conjunction
 
 
 def _check_count(name: str, value: int) -> int:
@@ -507,6 +575,18 @@ class Collection(Generic[T]):
         """A field's pattern: the item at position p takes pattern[p % len(pattern)]."""
         return self._field(field).pattern
 
+    def rows(self, *fields: str) -> tuple[tuple[str, ...], ...]:
+        """The fields' values side by side: the item at position p takes rows[p % len(rows)].
+
+        One lookup instead of one per field, for fields whose periods share factors (at most
+        MAX_ROWS rows).
+        """
+        patterns = [self._field(f).pattern for f in fields]
+        period = math.lcm(*map(len, patterns))
+        if period > MAX_ROWS:
+            raise ValueError(f"fields {list(fields)} repeat together only every {period} items, over {MAX_ROWS}")
+        return tuple(tuple(p[position % len(p)] for p in patterns) for position in range(period))
+
     def _times(self) -> _Times:
         if self._layout.times is None:
             raise ValueError(f"collection {self.name!r} has no timeline, so it has no times or time filters")
@@ -518,6 +598,10 @@ class Collection(Generic[T]):
     def time(self, index: int) -> datetime:
         """When item index happened: strictly earlier as the index grows."""
         return self._times().time(index, self.shift, self._anchor())
+
+    def offset(self, index: int) -> int:
+        """Whole microseconds from item index back to the anchor: `time(index)` is anchor minus this."""
+        return (self._layout.times or self._times()).offset(index, self.shift)
 
     def _text_source(self, field: str) -> Callable[[int], str]:
         try:
@@ -547,15 +631,19 @@ class Collection(Generic[T]):
         _check_count("start", start)
         if stop is not None:
             _check_count("stop", stop)
-        lo, hi = self.index_range(after, before)
+        lo, hi = (0, self.total) if after is None and before is None else self.index_range(after, before)
         lo = max(lo, start)
         if stop is not None:
             hi = min(hi, stop)
         return lo, max(lo, hi)
 
-    def _table(self, filters: AnyFilters | None) -> _Table | None:
-        """The table for the enum filters, or None when they accept everything."""
-        conjunctions: dict[_Conjunction, list[tuple[int, int]]] = {}
+    def query(self, filters: AnyFilters | Query | None) -> Query:
+        """The enum filters checked once, to count and page with many times in this collection's views."""
+        if isinstance(filters, Query):
+            if filters.layout is not self._layout:
+                raise ValueError(f"the query was made for another collection than {self.name!r}")
+            return filters
+        conjunctions: dict[_Conjunction, tuple[tuple[int, int], ...]] = {}
         everything = False
         for clause in _clauses(filters):
             chosen: list[tuple[str, tuple[str, ...]]] = []
@@ -571,17 +659,28 @@ class Collection(Generic[T]):
                 masks.append((bound.period, bits))
             # every clause is checked (unknown fields and values) before deciding anything
             everything = everything or not chosen
-            conjunctions.setdefault(tuple(chosen), masks)
+            conjunctions.setdefault(tuple(chosen), tuple(masks))
         if everything:
-            return None
+            return Query(self._layout, None, ())
         key = tuple(sorted(conjunctions))  # the same union in any order or with repeats: one table
+        # tables are found by the key's text: a string keeps its hash, nested tuples are hashed
+        # again at every lookup, which costs more than a count
+        return Query(self._layout, repr(key), tuple(conjunctions[k] for k in key))
+
+    def _table(self, filters: AnyFilters | Query | None) -> _Table | None:
+        """The table for the enum filters, or None when they accept everything."""
+        # a checked query (the common case when paging window by window) skips the checks
+        query = filters if isinstance(filters, Query) and filters.layout is self._layout else self.query(filters)
+        key = query.key
+        if key is None:
+            return None
         layout = self._layout
         with layout.lock:
             table = layout.cache.get(key)
             if table is not None:
                 layout.cache.move_to_end(key)
                 return table
-        table = _Table([conjunctions[k] for k in key])  # built outside the lock: a duplicate build is harmless
+        table = _Table(query.masks)  # built outside the lock: a duplicate build is harmless
         with layout.lock:
             layout.cache[key] = table
             while len(layout.cache) > TABLE_CACHE:
@@ -603,7 +702,7 @@ class Collection(Generic[T]):
 
     def count(
         self,
-        filters: AnyFilters | None = None,
+        filters: AnyFilters | Query | None = None,
         *,
         after: datetime | None = None,
         before: datetime | None = None,
@@ -619,7 +718,7 @@ class Collection(Generic[T]):
         self,
         offset: int = 0,
         limit: int = 20,
-        filters: AnyFilters | None = None,
+        filters: AnyFilters | Query | None = None,
         *,
         order: str = "DESC",
         after: datetime | None = None,

@@ -7,7 +7,15 @@ Seed derivation, documented because users rely on it for reproducible bugs:
   ("ab", "c") differ, and 1 differs from "1".
 - `rng.child(*path)` hashes the key with more parts: one hash per item, O(1) for any index.
 - `rng.bits(label)` mixes the key with the label's own hash through SplitMix64: no hashing per
-  field, no state, no call order. Adding a field never reshuffles the others.
+  field, no state, no call order. Adding a field never reshuffles the others. `mix(key, n)` is
+  the same mixing for a key already combined with a label's hash, for loops that draw one label
+  of many counters (a timeline's jitter).
+- `Branch(seed, *path)` encodes the path once for the many items under it: `branch.rng(i)` is
+  exactly `Rng.root(seed, *path, i)`, at a fraction of the cost. `branch.hex(i)` gives 64
+  random hex digits of item i from one BLAKE2s hash of the same bytes (a sibling function, so
+  they are independent of `branch.rng(i)`): for items that need many random bits at once (an
+  id, a name), one hash instead of a draw per value. `pick(options, digits)` chooses among
+  options with some of those digits (8 digits: a bias under len(options) / 2**32).
 
 Nothing here uses `hash()`, set order, the wall clock or a global random stream, so the same
 seed gives the same values in any process, thread, worker or PYTHONHASHSEED.
@@ -32,7 +40,7 @@ def _encode(parts: tuple[object, ...]) -> bytes:
         if isinstance(part, bool):
             text, tag = str(int(part)), b"b"
         elif isinstance(part, int):
-            text, tag = str(part), b"i"
+            text, tag = str(part), b"i"  # Branch._item writes the same bytes for its int
         elif isinstance(part, str):
             text, tag = part, b"s"
         elif isinstance(part, float):
@@ -63,6 +71,18 @@ def splitmix64(x: int) -> int:
     return x ^ (x >> 31)
 
 
+def mix(key: int, n: int) -> int:
+    """splitmix64(key ^ splitmix64(n)): `Rng(k).bits(label, n)` is `mix(k ^ label_hash(label), n)`."""
+    # both steps written out: this runs once per drawn value, and a call costs as much as a step
+    x = (n + 0x9E3779B97F4A7C15) & MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+    x = ((key ^ x ^ (x >> 31)) + 0x9E3779B97F4A7C15) & MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+    return x ^ (x >> 31)
+
+
 class Rng:
     """A key from which values are read by label; children are derived by path."""
 
@@ -82,7 +102,7 @@ class Rng:
 
     def bits(self, label: str, n: int = 0) -> int:
         """64 random bits for a label (and an optional counter n, for lists of values)."""
-        return splitmix64(self.key ^ label_hash(label) ^ splitmix64(n))
+        return mix(self.key ^ label_hash(label), n)
 
     def random(self, label: str, n: int = 0) -> float:
         """A float in [0, 1)."""
@@ -134,3 +154,31 @@ class Rng:
             j = self.integer(0, i, label, i)
             out[i], out[j] = out[j], out[i]
         return out
+
+
+class Branch:
+    """The items under one path: `rng(i)` is `Rng.root(seed, *path, i)`, without encoding the path again."""
+
+    __slots__ = ("_prefix",)
+
+    def __init__(self, seed: int, *path: object) -> None:
+        self._prefix = _encode((seed, *path))
+
+    def _item(self, index: int) -> bytes:
+        text = b"%d" % index
+        return self._prefix + b"i" + len(text).to_bytes(4, "big") + text
+
+    def rng(self, index: int) -> Rng:
+        """The generator of item `index`, the same as `Rng.root(seed, *path, index)`."""
+        return Rng(int.from_bytes(hashlib.blake2b(self._item(index), digest_size=8).digest(), "big"))
+
+    def hex(self, index: int) -> str:
+        """64 random lowercase hex digits of item `index`, from one hash."""
+        return hashlib.blake2s(self._item(index)).hexdigest()
+
+
+def pick(options: Sequence[T], digits: str) -> T:
+    """One element, each about equally likely, chosen by random hex digits (e.g. from Branch.hex)."""
+    if not options or not digits:
+        raise ValueError("pick needs options and digits")
+    return options[int(digits, 16) * len(options) >> 4 * len(digits)]

@@ -10,7 +10,6 @@ the same (rng, label) gives the same value everywhere.
 from __future__ import annotations
 
 import math
-import uuid as _uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -147,8 +146,17 @@ def file_name(rng: Rng, label: str) -> str:
 
 def uuid(rng: Rng, label: str) -> str:
     """An RFC 4122 version 4 UUID made from 128 rng bits."""
-    value = (rng.bits(label, 0) << 64) | rng.bits(label, 1)
-    return str(_uuid.UUID(int=value, version=4))
+    return uuid_from_hex(f"{rng.bits(label, 0):016x}{rng.bits(label, 1):016x}")
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def uuid_from_hex(digits: str) -> str:
+    """The version 4 UUID of 32 random lowercase hex digits, as `str(uuid.UUID(int=..., version=4))`."""
+    # slicing writes what uuid.UUID would (version 4, variant bits 10) without its int arithmetic
+    d = digits
+    return f"{d[:8]}-{d[8:12]}-4{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:32]}"
 
 
 def hex_digest(rng: Rng, label: str, length: int = 12) -> str:

@@ -9,14 +9,18 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from pydantic import BaseModel
 
 # datetimes go through _default, so UTC is written with Z as everywhere else in specmock
 _ORJSON = orjson.OPT_PASSTHROUGH_DATETIME
 
 
+def _model(value: Any) -> bool:
+    """Whether value is a pydantic model (duck-typed: serving never imports pydantic for this)."""
+    return hasattr(type(value), "model_dump_json") and hasattr(type(value), "model_fields")
+
+
 def _default(value: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if _model(value):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Enum):
         return value.value
@@ -31,8 +35,8 @@ def _default(value: Any) -> Any:
 
 def to_json(value: Any) -> bytes:
     """Compact JSON; pydantic models by alias, only the fields that were set (optional ones stay absent)."""
-    if isinstance(value, BaseModel):
-        return value.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    if _model(value):
+        return bytes(value.model_dump_json(by_alias=True, exclude_unset=True).encode())
     try:
         return orjson.dumps(value, default=_default, option=_ORJSON)
     except (TypeError, orjson.JSONEncodeError):
