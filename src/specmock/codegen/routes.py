@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specmock.codegen.params import RouteParam, identifier, route_param
-from specmock.codegen.templates import environment
 from specmock.spec import LoadedSpec, Operation
 
 # FastAPI has no decorator for TRACE; such operations are registered with api_route
@@ -46,6 +45,8 @@ def routes_for(spec: LoadedSpec) -> list[Route]:
 
 def render_routes(spec: LoadedSpec, api: str, header: str, user_templates: Path | None = None) -> str:
     """Return the text of routes.py."""
+    from specmock.codegen.templates import environment  # noqa: PLC0415 - serving reads routes_for, not Jinja
+
     template = environment(user_templates).get_template("routes.py.jinja")
     text = template.render(api=api, header=header, routes=routes_for(spec), decorated=_DECORATED)
     return text.rstrip("\n") + "\n"
@@ -53,5 +54,7 @@ def render_routes(spec: LoadedSpec, api: str, header: str, user_templates: Path 
 
 def render_init(api: str, header: str, user_templates: Path | None = None) -> str:
     """Return the text of the package's __init__.py."""
+    from specmock.codegen.templates import environment  # noqa: PLC0415
+
     text = environment(user_templates).get_template("init.py.jinja").render(api=api, header=header)
     return text.rstrip("\n") + "\n"

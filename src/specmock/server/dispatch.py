@@ -218,8 +218,12 @@ class Dispatcher:
         response = self._validated(request, runtime, response)
         body = getattr(response, "body", None)
         # a write during a GET, or a streamed or background answer, is not a pure function of the key
-        pure = isinstance(body, bytes) and response.background is None
-        if key is not None and isinstance(body, bytes) and pure and key[-1] == self.store.version():
+        if (
+            key is not None
+            and isinstance(body, bytes)
+            and response.background is None
+            and key[-1] == self.store.version()
+        ):
             self.cache.put(key, Cached(response.status_code, tuple(response.raw_headers), body, source))
         return response, source
 
