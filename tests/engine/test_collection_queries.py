@@ -92,3 +92,26 @@ def test_offsets_are_the_times_in_microseconds() -> None:
             assert coll.time(index) == ANCHOR - timedelta(microseconds=coll.offset(index))
     with pytest.raises(ValueError, match="no timeline"):
         Collection(3, lambda i: i).offset(0)
+
+
+def test_a_page_is_built_by_items_when_given() -> None:
+    coll = Collection(10**6, lambda i: ("one", i), [Categorical("c", [("a", 1), ("b", 2)])], seed=1)
+    batches: list[list[int]] = []
+
+    def many(indices: list[int]) -> list[tuple[str, int]]:
+        batches.append(list(indices))
+        return [("page", i) for i in indices]
+
+    view = coll.at(5, items=many)
+    page = view.page(3, 4, {"c": "a"})
+    assert batches == [page.indices] and page.items == [("page", i) for i in page.indices]
+    assert view.page(0, 3, order="ASC", contains=None).items == [("page", i) for i in (999_999, 999_998, 999_997)]
+    assert view.get(7) == ("one", 7)  # a single item is still `item`
+    assert coll.at(5, items=many).at(6, item=lambda i: ("two", i)).page(0, 2).items == [("two", 0), ("two", 1)]
+
+
+def test_a_page_of_offsets_is_the_offset_of_each_index() -> None:
+    for spacing in (timedelta(microseconds=1), timedelta(minutes=3), timedelta(days=2)):  # two days: a long jitter
+        coll = Collection(10**9, lambda i: i, seed=4, timeline=Timeline(ANCHOR, spacing)).at(77, ANCHOR)
+        indices = [0, 1, 2, 999, 100_003, 10**9 - 1]
+        assert coll.offsets(indices) == [coll.offset(i) for i in indices]

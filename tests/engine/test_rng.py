@@ -31,6 +31,13 @@ def test_a_branch_is_the_root_of_its_items() -> None:
             assert branch.rng(index).key == Rng.root(seed, "osmo", "workflow", index).key
 
 
+def test_a_page_of_digits_is_the_digits_of_each_item() -> None:
+    branch = Branch(5, "osmo", "workflow")
+    indices = [0, 9, 10, 35, 10**12, 10**23, 10**24, 10**30, -5, 2**70]
+    assert branch.hexes(indices) == [branch.hex(i) for i in indices]
+    assert branch.hexes([]) == []
+
+
 def test_branch_digits_are_per_item_and_apart_from_its_rng() -> None:
     branch = Branch(3, "things")
     digits = [branch.hex(i) for i in range(2000)]

@@ -6,7 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from mocks.osmo import catalog
-from mocks.osmo.records import EPOCH, instant, micros
+from mocks.osmo.naming import base36
+from mocks.osmo.records import EPOCH, instant, micros, seconds
 from mocks.osmo.workflow_endpoints import iso, list_entry, when
 from mocks.osmo.workflows import Workflows, _layout
 
@@ -28,6 +29,25 @@ def test_instants_are_written_as_isoformat_writes_them() -> None:
         moment = EPOCH + timedelta(microseconds=us)
         assert iso(us) == moment.isoformat().replace("+00:00", "Z") == when(moment)
         assert micros(moment) == us and instant(us) == moment
+
+
+def test_seconds_round_as_round_does() -> None:
+    draw = random.Random(6)
+    cases = [draw.randrange(-(10**15), 10**15) for _ in range(50_000)]
+    cases += [k * 1000 + 500 for k in range(-2000, 2000)] + [draw.randrange(10**18) for _ in range(1000)]
+    for us in cases:
+        assert seconds(us) == round(us / 1_000_000, 3)
+
+
+def test_base36_names_read_back() -> None:
+    draw = random.Random(7)
+    for number in [
+        *range(5000),
+        *(36**k + d for k in range(1, 14) for d in (-1, 0, 1)),
+        *draw.sample(range(10**15), 5000),
+    ]:
+        assert int(base36(number), 36) == number and base36(number) == base36(number).lower()
+        assert base36(number)[0] != "0" or number == 0
 
 
 def test_list_entries_show_the_workflow_the_detail_finds() -> None:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 PAIRS = tuple(a + b for a in DIGITS for b in DIGITS)  # two digits a step: every list entry's name has one
+SMALL = (*DIGITS, *PAIRS[36:])  # the numbers below 36 * 36, without a leading zero
 
 
 def base36(number: int) -> str:
     """A non-negative integer in base 36, lowercase."""
-    out = ""
-    while number >= 36 * 36:
-        number, rest = divmod(number, 36 * 36)
-        out = PAIRS[rest] + out
-    return (PAIRS[number] if number >= 36 else DIGITS[number]) + out
+    if number < 36 * 36:
+        return SMALL[number]
+    high, low = divmod(number, 36 * 36)
+    return _leading(high) + PAIRS[low]
+
+
+@lru_cache(maxsize=1024)
+def _leading(number: int) -> str:
+    # the names of a page are of neighbouring slots, which share all but their last two digits
+    return base36(number)
 
 
 def slot_of(name: str) -> int | None:

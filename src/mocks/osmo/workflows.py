@@ -9,7 +9,7 @@ an unknown name is a 404, as the real service answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
@@ -21,7 +21,7 @@ from mocks.osmo.groups import groups
 from mocks.osmo.lifecycle import LIFECYCLE, Classes, segments
 from mocks.osmo.lifecycle import fields as lifecycle_fields
 from mocks.osmo.naming import base36, prime_at_least, slot_of
-from mocks.osmo.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros
+from mocks.osmo.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros, seconds
 from specmock.context import Context
 from specmock.engine import values
 from specmock.engine.collections import Categorical, Collection, Query, Timeline
@@ -93,9 +93,16 @@ class Layout:
 
         The name is `<project>-<step>-<slot in base 36>`, e.g. llama-finetune-f4k2.
         """
-        digits = self.ids.hex(slot)  # 32 for the uuid, 8 for the rest
-        prefix, project, version = pick(IDENTITIES, digits[32:40])
-        return prefix + base36(slot), values.uuid_from_hex(digits), project, version
+        return self.identities((slot,))[0]
+
+    def identities(self, slots: Sequence[int]) -> list[tuple[str, str, str, int]]:
+        """`identity` of each slot, in order: a page's hashes in one call."""
+        uuid = values.uuid_from_hex
+        out = []
+        for slot, digits in zip(slots, self.ids.hexes(slots), strict=True):  # 32 digits for the uuid, 8 for the rest
+            prefix, project, version = pick(IDENTITIES, digits[32:40])
+            out.append((prefix + base36(slot), uuid(digits), project, version))
+        return out
 
 
 def _matches(wf: Workflow, filters: Mapping[str, list[str]], statuses: list[str] | None) -> bool:
@@ -134,10 +141,13 @@ class Workflows:
         self.newest = (now - EPOCH) // layout.spacing  # the slot at index 0
         self.now_micros = micros(now)
         # a clock set before EPOCH + total slots sees only the workflows submitted since EPOCH
-        self.collection: Collection[Workflow] = layout.collection.resized(min(layout.total, self.newest + 1)).at(
+        total = min(layout.total, self.newest + 1)
+        whole = layout.collection if total == layout.total else layout.collection.resized(total)
+        self.collection: Collection[Workflow] = whole.at(
             layout.horizon - self.newest,
             EPOCH + layout.spacing * self.newest,
-            item=self.build if self.changes else self._generated,  # nothing to apply: one call less per item
+            item=self.build,
+            items=self._built,
             texts={"name": lambda index: self.name_of(self.newest - index)},
         )
 
@@ -152,7 +162,15 @@ class Workflows:
 
     def build(self, index: int) -> Workflow:
         """The workflow at `index`, as it stands at `now`, with what users changed applied."""
-        wf = self._generated(index)
+        return self._built([index])[0]
+
+    def _built(self, indices: list[int]) -> list[Workflow]:
+        """`build` of each index, in order."""
+        items = self._generated(indices)
+        return [self._changed(wf) for wf in items] if self.changes else items
+
+    def _changed(self, wf: Workflow) -> Workflow:
+        """A generated workflow with what users changed applied."""
         change = self.changes.get(wf.name)
         if not change:
             return wf
@@ -163,42 +181,54 @@ class Workflows:
             end = micros(datetime.fromisoformat(canceled))
             wf = wf._replace(status=WorkflowStatus.FAILED_CANCELED, ended=end, cancelled_by=change["canceled_by"])
             if wf.started is None:
-                wf = wf._replace(queued_time=round((end - wf.submitted) / 1_000_000, 3))
+                wf = wf._replace(queued_time=seconds(end - wf.submitted))
         return wf
 
-    def _generated(self, index: int) -> Workflow:
-        """The workflow at `index` as generated, before any change.
+    def _generated(self, indices: list[int]) -> list[Workflow]:
+        """The workflows at these indices as generated, before any change.
 
         Slots open `step` microseconds apart (times are microseconds since EPOCH): a workflow is
         submitted in its slot, the timeline's jitter before it opens, and its course (the
-        lifecycle row of its position) says when it starts and ends.
+        lifecycle row of its position) says when it starts and ends. A page is built in one loop
+        over its hashes and jitters, with the tables read once.
         """
-        layout, coll = self.layout, self.collection
-        slot, position, step = self.newest - index, index + coll.shift, layout.step
-        course, priority = layout.courses[position % len(layout.courses)]
-        submitted = self.newest * step - coll.offset(index)  # the view's anchor is slot `newest` opening
-        status, started, ended, ends = course.at(index, slot * step, step)
-        left = started if started is not None else ended if ended is not None else self.now_micros  # the queue
-        name, uuid, project, version = layout.identity(slot)
-        return Workflow(
-            index,
-            slot,
-            name,
-            uuid,
-            layout.users_at[position % len(layout.users_at)],
-            layout.pools_at[position % len(layout.pools_at)],
-            status,
-            priority,
-            layout.tags_at[position % len(layout.tags_at)],
-            submitted,
-            started,
-            ended,
-            ends,
-            round((left - submitted) / 1_000_000, 3),
-            project,
-            version,
-            course.fate,
-        )
+        layout, newest, shift, now = self.layout, self.newest, self.collection.shift, self.now_micros
+        courses, users, pools, tags = layout.courses, layout.users_at, layout.pools_at, layout.tags_at
+        step = layout.step
+        opens = newest * step  # the view's anchor: slot `newest` opening
+        slots = [newest - index for index in indices]
+        new, out = tuple.__new__, []
+        for index, slot, offset, (name, uuid, project, version) in zip(
+            indices, slots, self.collection.offsets(indices), layout.identities(slots), strict=True
+        ):
+            position = index + shift
+            course, priority = courses[position % len(courses)]
+            submitted = opens - offset
+            status, started, ended, ends = course.at(index, slot * step, step)
+            left = started if started is not None else ended if ended is not None else now  # the queue
+            # tuple.__new__ skips the named tuple's own __new__, a Python call per workflow
+            record = (
+                index,
+                slot,
+                name,
+                uuid,
+                users[position % len(users)],
+                pools[position % len(pools)],
+                status,
+                priority,
+                tags[position % len(tags)],
+                submitted,
+                started,
+                ended,
+                ends,
+                seconds(left - submitted),
+                project,
+                version,
+                course.fate,
+                None,  # cancelled_by: only a change cancels
+            )
+            out.append(new(Workflow, record))
+        return out
 
     def find(self, name: str) -> Workflow | None:
         """The workflow with this exact name, or None (unknown, not yet submitted, or too old)."""

@@ -15,7 +15,9 @@ table cache, where the same index shows another item: an item keeps its field va
 forever, and moves down one index when the shift drops by one (a list where a newer item
 arrived). Positions are Python ints with no upper bound in the arithmetic; the per-item seed
 path is exact below 2**64. `item` and `texts` receive the index; a view can be given its own
-(`at(..., item=..., texts=...)`) that read `position(index)`, so ids follow the item.
+(`at(..., item=..., texts=...)`) that read `position(index)`, so ids follow the item, and
+`items`, which builds a page's items in one call (from their indices, in order), for items
+that share work along a page.
 
 Enum filters. A `Categorical` field is a function of the position that can be counted and
 inverted: its values, apportioned to their weights (largest remainder, so each value's share of
@@ -66,25 +68,24 @@ table costs O(P / 64) word operations per clause (about 0.2 s for P = 10**9).
 API: `Categorical(name, weights, period=None)`, `Timeline(anchor, spacing, jitter=0.5)`,
 `Collection(total, item, fields=(), *, seed=0, name="", timeline=None, texts=None,
 scan_limit=DEFAULT_SCAN_LIMIT)` with `get`, `field_value`, `pattern`, `rows(*fields)`, `time`,
-`offset`, `text`, `index_range`, `query(filters)`, `count(filters, *, after, before, start,
+`offset`, `offsets`, `text`, `index_range`, `query(filters)`, `count(filters, *, after, before, start,
 stop)`, `page(offset, limit, filters, *, order, after, before, start, stop, contains,
-scan_limit)`, `resized(total)`, `at(shift, anchor, *, item, texts)`, `position(index)` and the
+scan_limit)`, `resized(total)`, `at(shift, anchor, *, item, items, texts)`, `position(index)` and the
 attributes `shift` and `anchor`; `Page(items, indices, total, offset, limit, more, total_exact)`.
 `item` may call the collection's `field_value`, `rows`, `time` and `offset` (through a closure
-or an object that owns the collection), so data and filters agree; `rows` and `offset` are the
-cheap forms for items built by the thousand (all of an item's fields in one lookup, its time as
-an integer).
+or an object that owns the collection), so data and filters agree; `rows`, `offset` and `offsets` are
+the cheap forms for items built by the thousand (all of an item's fields in one lookup, its time
+as an integer, a page's times in one call).
 """
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -358,25 +359,27 @@ class _Table:
             return out
         cycle, within = divmod(rank, self.matches)
         base = cycle * self.period
+        b = bisect_right(self.prefix, within) - 1
+        mask = self._mask(b)
+        first = within - self.prefix[b]
+        if first:
+            cut = _nth_set_bit(mask, first)
+            mask = mask >> cut << cut  # the ranks before `rank` dropped
+        # the following blocks are taken in turn (an empty one costs a lookup): a filtered page
+        # of a sparse filter walks a few of them, and this loop runs once per position found
+        append = out.append
         while True:
-            b = bisect_right(self.prefix, within) - 1
-            mask = self._mask(b)
-            first = within - self.prefix[b]
-            start = b * self.block
-            if first:
-                cut = _nth_set_bit(mask, first)
-                mask >>= cut
-                start += cut
+            origin = base + b * self.block - 1
             while mask:
                 lowest = mask & -mask
-                out.append(base + start + lowest.bit_length() - 1)
+                append(origin + lowest.bit_length())
                 if len(out) == count:
                     return out
                 mask ^= lowest
-            within = self.prefix[b + 1]
-            if within == self.matches:
-                within = 0
-                base += self.period
+            b += 1
+            if b == self.blocks:
+                b, base = 0, base + self.period
+            mask = self._mask(b)
 
 
 class _Times:
@@ -396,9 +399,15 @@ class _Times:
 
     def offset(self, index: int, shift: int) -> int:
         """Microseconds before the anchor; strictly increasing in index because jitter < step."""
+        return self.offsets((index,), shift)[0]
+
+    def offsets(self, indices: Iterable[int], shift: int) -> list[int]:
+        """`offset` of each index, in order."""
+        step, spread = self.step, self.spread
         if self.short:  # rng.integer(0, spread - 1, "time", position), without its calls: once per item
-            return index * self.step + (mix(self.key, index + shift) * self.spread >> 64)
-        return index * self.step + self.rng.integer(0, self.spread - 1, "time", index + shift)
+            key = self.key
+            return [index * step + (mix(key, index + shift) * spread >> 64) for index in indices]
+        return [index * step + self.rng.integer(0, spread - 1, "time", index + shift) for index in indices]
 
     def first_at_least(self, micros: int, shift: int) -> int:
         """The smallest index whose offset is >= micros."""
@@ -494,6 +503,7 @@ class Collection(Generic[T]):
     ) -> None:
         self.total = _check_count("total", total)
         self.item = item
+        self.items: Callable[[list[int]], list[T]] | None = None
         self.seed = seed
         self.name = name
         self.texts = dict(texts or {})
@@ -516,9 +526,16 @@ class Collection(Generic[T]):
         times = _Times(timeline, root.child("timeline")) if timeline is not None else None
         return _Layout(bound, times)
 
+    def _copy(self) -> Collection[T]:
+        # a shallow copy of the attributes; copy.copy's generic protocol costs several times more,
+        # and a list endpoint makes a view per request
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        return other
+
     def resized(self, total: int) -> Collection[T]:
         """The same collection with another total (a list that grew): shares patterns and caches."""
-        other = copy.copy(self)
+        other = self._copy()
         other.total = _check_count("total", total)
         return other
 
@@ -528,15 +545,17 @@ class Collection(Generic[T]):
         anchor: datetime | None = None,
         *,
         item: Callable[[int], T] | None = None,
+        items: Callable[[list[int]], list[T]] | None = None,
         texts: Mapping[str, Callable[[int], str]] | None = None,
     ) -> Collection[T]:
         """A view where item index is the item at position index + shift; shares patterns and caches.
 
         `shift` is absolute (not added to this view's); `anchor` (None: keep this one) is when
-        index 0 would happen without its jitter. `item` and `texts`, if given, replace the
-        callables for this view, so they can read its `position`, `field_value` and `time`.
+        index 0 would happen without its jitter. `item`, `items` and `texts`, if given, replace
+        the callables for this view, so they can read its `position`, `field_value` and `time`; a
+        new `item` without `items` drops the view's `items`, which would build other items.
         """
-        other = copy.copy(self)
+        other = self._copy()
         other.shift = _check_count("shift", shift)
         if anchor is not None:
             self._times()  # names the collection when it has no timeline to anchor
@@ -544,7 +563,9 @@ class Collection(Generic[T]):
                 raise ValueError(f"anchor must be a datetime, not {anchor!r}")
             other.anchor = as_utc(anchor)
         if item is not None:
-            other.item = item
+            other.item, other.items = item, None
+        if items is not None:
+            other.items = items
         if texts is not None:
             other.texts = dict(texts)
         return other
@@ -602,6 +623,17 @@ class Collection(Generic[T]):
     def offset(self, index: int) -> int:
         """Whole microseconds from item index back to the anchor: `time(index)` is anchor minus this."""
         return (self._layout.times or self._times()).offset(index, self.shift)
+
+    def offsets(self, indices: Iterable[int]) -> list[int]:
+        """`offset(index)` of each index, in order: a page's times in one call."""
+        return (self._layout.times or self._times()).offsets(indices, self.shift)
+
+    def _built(self, indices: list[int]) -> list[T]:
+        """The items at these indices, in order."""
+        if self.items is not None:
+            return self.items(indices)
+        item = self.item
+        return [item(i) for i in indices]
 
     def _text_source(self, field: str) -> Callable[[int], str]:
         try:
@@ -669,6 +701,8 @@ class Collection(Generic[T]):
 
     def _table(self, filters: AnyFilters | Query | None) -> _Table | None:
         """The table for the enum filters, or None when they accept everything."""
+        if filters is None or (not filters and isinstance(filters, Mapping)):
+            return None  # no filter: nothing to check (the most common page)
         # a checked query (the common case when paging window by window) skips the checks
         query = filters if isinstance(filters, Query) and filters.layout is self._layout else self.query(filters)
         key = query.key
@@ -747,7 +781,7 @@ class Collection(Generic[T]):
             indices = self._indices(table, last - end, end - begin)[::-1]
         else:
             indices = self._indices(table, first + begin, end - begin)
-        return Page([self.item(i) for i in indices], indices, matching, offset, limit, end < matching)
+        return Page(self._built(indices), indices, matching, offset, limit, end < matching)
 
     def _candidates(self, table: _Table | None, first: int, last: int, ascending: bool, at: int, n: int) -> list[int]:
         """Candidates at positions at .. at + n - 1 of the ordered list of ranks first .. last - 1."""
@@ -779,5 +813,5 @@ class Collection(Generic[T]):
                     if len(found) == wanted:
                         break
         indices = found[offset : offset + limit]
-        items = [self.item(i) for i in indices]
+        items = self._built(indices)
         return Page(items, indices, len(found), offset, limit, len(found) > offset + limit, seen == candidates)

@@ -14,7 +14,8 @@ Seed derivation, documented because users rely on it for reproducible bugs:
   exactly `Rng.root(seed, *path, i)`, at a fraction of the cost. `branch.hex(i)` gives 64
   random hex digits of item i from one BLAKE2s hash of the same bytes (a sibling function, so
   they are independent of `branch.rng(i)`): for items that need many random bits at once (an
-  id, a name), one hash instead of a draw per value. `pick(options, digits)` chooses among
+  id, a name), one hash instead of a draw per value; `branch.hexes(indices)` is the same for a
+  page of items. `pick(options, digits)` chooses among
   options with some of those digits (8 digits: a bias under len(options) / 2**32).
 
 Nothing here uses `hash()`, set order, the wall clock or a global random stream, so the same
@@ -24,7 +25,7 @@ seed gives the same values in any process, thread, worker or PYTHONHASHSEED.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
@@ -159,13 +160,18 @@ class Rng:
 class Branch:
     """The items under one path: `rng(i)` is `Rng.root(seed, *path, i)`, without encoding the path again."""
 
-    __slots__ = ("_prefix",)
+    __slots__ = ("_heads", "_prefix")
 
     def __init__(self, seed: int, *path: object) -> None:
         self._prefix = _encode((seed, *path))
+        # the encoded path and int tag for each length of the index's digits (an index below 10**24
+        # is a lookup, not an encoding)
+        self._heads = tuple(self._prefix + b"i" + n.to_bytes(4, "big") for n in range(25))
 
     def _item(self, index: int) -> bytes:
         text = b"%d" % index
+        if len(text) < len(self._heads):
+            return self._heads[len(text)] + text
         return self._prefix + b"i" + len(text).to_bytes(4, "big") + text
 
     def rng(self, index: int) -> Rng:
@@ -175,6 +181,11 @@ class Branch:
     def hex(self, index: int) -> str:
         """64 random lowercase hex digits of item `index`, from one hash."""
         return hashlib.blake2s(self._item(index)).hexdigest()
+
+    def hexes(self, indices: Iterable[int]) -> list[str]:
+        """`hex(i)` of each index, in order: a page of items in one call."""
+        item, blake2s = self._item, hashlib.blake2s
+        return [blake2s(item(index)).hexdigest() for index in indices]
 
 
 def pick(options: Sequence[T], digits: str) -> T:
