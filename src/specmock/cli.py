@@ -126,7 +126,7 @@ def serve(
     ] = None,
     cache_mb: Annotated[
         int, typer.Option(help="MiB of answers to repeated GET requests kept (0: none).", min=0, max=4096)
-    ] = 8,
+    ] = 4,
     reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
     config_path: ConfigOption = None,

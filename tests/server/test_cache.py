@@ -45,11 +45,12 @@ def _sources(client: TestClient, n: int) -> list[str]:
 
 def test_a_repeated_request_gets_the_kept_bytes_with_its_own_request_number() -> None:
     with _client() as client:
-        first, second = client.get(LIST, params=PAGE), client.get(LIST, params=PAGE)
-        assert first.content == second.content and len(first.json()["workflows"]) == 20
-        assert int(second.headers["x-specmock-request"]) == int(first.headers["x-specmock-request"]) + 1
-        assert second.headers["content-type"] == first.headers["content-type"]
-        assert _sources(client, 2) == ["generator", "cached generator"]
+        first, second, third = (client.get(LIST, params=PAGE) for _ in range(3))
+        assert first.content == second.content == third.content and len(first.json()["workflows"]) == 20
+        assert int(third.headers["x-specmock-request"]) == int(first.headers["x-specmock-request"]) + 2
+        assert third.headers["content-type"] == first.headers["content-type"]
+        # kept when asked a second time, answered from memory from the third on
+        assert _sources(client, 3) == ["generator", "generator", "cached generator"]
         # another page, another header value or another Prefer is another answer
         client.get(LIST, params={**PAGE, "offset": "1"})
         client.get(LIST, params=PAGE, headers={"x-osmo-user": "someone.else"})
@@ -71,12 +72,13 @@ def test_the_next_second_is_a_fresh_answer_and_the_same_second_is_not() -> None:
     with _client(clock=hands) as client:
         pending = {**PAGE, "statuses": "PENDING", "limit": "1"}
         first = client.get(LIST, params=pending).json()["workflows"][0]
+        client.get(LIST, params=pending)
         hands.at += timedelta(milliseconds=500)  # still the same second
         assert client.get(LIST, params=pending).json()["workflows"][0] == first
         hands.at += timedelta(seconds=30)
         later = client.get(LIST, params=pending).json()["workflows"][0]
         assert round(later["queued_time"] - first["queued_time"], 3) == 30 or later["name"] != first["name"]
-        assert _sources(client, 3) == ["generator", "cached generator", "generator"]
+        assert _sources(client, 4) == ["generator", "generator", "cached generator", "generator"]
 
 
 def test_changed_settings_are_a_fresh_answer() -> None:
@@ -112,12 +114,17 @@ def test_the_cache_forgets_the_least_recently_used_beyond_its_budget() -> None:
     def answer(size: int) -> Cached:
         return Cached(200, ((b"content-type", b"application/json"),), b"x" * size, "generator")
 
-    cache = ResponseCache(budget=3000)
-    for key in ("a", "b"):
+    cache = ResponseCache(budget=4000)  # room for three
+    cache.put(("a",), answer(1000))
+    assert cache.get(("a",)) is None  # seen once: remembered, not kept
+    for key in ("a", "b", "b", "c", "c"):
         cache.put((key,), answer(1000))
     assert cache.get(("a",)) is not None  # "a" is now the most recent
-    cache.put(("c",), answer(1000))
-    assert cache.get(("b",)) is None and cache.get(("a",)) is not None and cache.get(("c",)) is not None
+    for _ in range(2):
+        cache.put(("d",), answer(1000))
+    assert cache.get(("b",)) is None
+    assert all(cache.get((key,)) is not None for key in ("a", "c", "d"))
     assert cache.used <= cache.budget
-    cache.put(("huge",), answer(5000))  # larger than the budget: not kept, nothing evicted for it
+    for _ in range(2):
+        cache.put(("huge",), answer(5000))  # larger than the budget: not kept, nothing evicted for it
     assert cache.get(("huge",)) is None and cache.get(("a",)) is not None

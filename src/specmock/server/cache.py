@@ -3,6 +3,8 @@
 An answer is a pure function of the request (path, query, every header), the seed, the
 clock's second and the state store's version, so a key made of those gives the very bytes a
 fresh answer would. The cache is bounded in bytes and forgets the least recently used first.
+An answer is kept only when its request comes a second time: a load of unique requests (every
+page once) would otherwise fill memory with answers nobody asks for again.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ class Cached:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
 
+SEEN = 1024  # requests remembered (without their answers) to notice the second one
+
+
 class ResponseCache:
-    """A byte-bounded LRU of answers; `budget` 0 keeps nothing."""
+    """A byte-bounded LRU of answers to requests seen twice; `budget` 0 keeps nothing."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -38,6 +43,7 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[Key, Cached] = OrderedDict()
+        self._seen: OrderedDict[Key, None] = OrderedDict()
         self._lock = threading.Lock()  # workers are processes, but a threaded host may share an app
 
     def get(self, key: Key) -> Cached | None:
@@ -52,11 +58,16 @@ class ResponseCache:
             return found
 
     def put(self, key: Key, answer: Cached) -> None:
-        """Keep an answer, forgetting the oldest ones beyond the budget (one larger than it is not kept)."""
+        """Keep an answer to a request seen before, forgetting the oldest beyond the budget."""
         size = answer.size
         if size > self.budget:
             return
         with self._lock:
+            if key not in self._seen:
+                self._seen[key] = None
+                if len(self._seen) > SEEN:
+                    self._seen.popitem(last=False)
+                return
             old = self._entries.pop(key, None)
             if old is not None:
                 self.used -= old.size
@@ -70,4 +81,5 @@ class ResponseCache:
         """Forget every answer."""
         with self._lock:
             self._entries.clear()
+            self._seen.clear()
             self.used = 0

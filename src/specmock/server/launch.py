@@ -32,7 +32,7 @@ class ServeOptions:
     state: str = "memory"
     validate: str = "off"
     admin_token: str | None = None
-    cache_mb: int = 8
+    cache_mb: int = 4
 
     def settings(self) -> Settings:
         """Settings from the flags; ConfigError naming the flag on a bad value."""

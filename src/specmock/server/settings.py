@@ -95,7 +95,7 @@ class Settings:
     validate: str = "off"
     sample_rate: float = 0.1
     admin_token: str | None = None
-    cache_mb: int = 8  # answers to repeated GET requests kept, in MiB; 0 keeps none
+    cache_mb: int = 4  # answers to repeated GET requests kept, in MiB; 0 keeps none
 
     def latency_for(self, api: str, operation_id: str) -> Latency:
         """The most specific latency setting for an operation."""
