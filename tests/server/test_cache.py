@@ -12,7 +12,7 @@ from specmock.config import load_config
 from specmock.engine.clock import RealClock, parse_instant
 from specmock.engine.state import SqliteStore
 from specmock.server.app import create_app
-from specmock.server.cache import Cached, ResponseCache
+from specmock.server.cache import Cached, ResponseCache, key_of
 from specmock.server.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,16 +115,16 @@ def test_the_cache_forgets_the_least_recently_used_beyond_its_budget() -> None:
         return Cached(200, ((b"content-type", b"application/json"),), b"x" * size, "generator")
 
     cache = ResponseCache(budget=4000)  # room for three
-    cache.put(("a",), answer(1000))
-    assert cache.get(("a",)) is None  # seen once: remembered, not kept
+    cache.put(key_of("a"), answer(1000))
+    assert cache.get(key_of("a")) is None  # seen once: remembered, not kept
     for key in ("a", "b", "b", "c", "c"):
-        cache.put((key,), answer(1000))
-    assert cache.get(("a",)) is not None  # "a" is now the most recent
+        cache.put(key_of(key), answer(1000))
+    assert cache.get(key_of("a")) is not None  # "a" is now the most recent
     for _ in range(2):
-        cache.put(("d",), answer(1000))
-    assert cache.get(("b",)) is None
-    assert all(cache.get((key,)) is not None for key in ("a", "c", "d"))
+        cache.put(key_of("d"), answer(1000))
+    assert cache.get(key_of("b")) is None
+    assert all(cache.get(key_of(key)) is not None for key in ("a", "c", "d"))
     assert cache.used <= cache.budget
     for _ in range(2):
-        cache.put(("huge",), answer(5000))  # larger than the budget: not kept, nothing evicted for it
-    assert cache.get(("huge",)) is None and cache.get(("a",)) is not None
+        cache.put(key_of("huge"), answer(5000))  # larger than the budget: not kept, nothing evicted for it
+    assert cache.get(key_of("huge")) is None and cache.get(key_of("a")) is not None

@@ -4,16 +4,26 @@ An answer is a pure function of the request (path, query, every header), the see
 clock's second and the state store's version, so a key made of those gives the very bytes a
 fresh answer would. The cache is bounded in bytes and forgets the least recently used first.
 An answer is kept only when its request comes a second time: a load of unique requests (every
-page once) would otherwise fill memory with answers nobody asks for again.
+page once) would otherwise fill memory with answers nobody asks for again. The requests seen
+once are remembered as 64-bit digests in one preallocated array, so remembering them
+allocates nothing that could pin freed memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
-Key = tuple[object, ...]
+Key = bytes
+
+
+def key_of(*parts: bytes | str | int | object) -> Key:
+    """A 128-bit digest of the parts (their reprs, NUL-separated): one small object per key."""
+    text = "\0".join(p if isinstance(p, str) else repr(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,8 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[Key, Cached] = OrderedDict()
-        self._seen: OrderedDict[Key, None] = OrderedDict()
+        self._seen = array("Q", bytes(8 * SEEN))  # a ring of digests of requests seen once
+        self._next = 0
         self._lock = threading.Lock()  # workers are processes, but a threaded host may share an app
 
     def get(self, key: Key) -> Cached | None:
@@ -63,10 +74,10 @@ class ResponseCache:
         if size > self.budget:
             return
         with self._lock:
-            if key not in self._seen:
-                self._seen[key] = None
-                if len(self._seen) > SEEN:
-                    self._seen.popitem(last=False)
+            short = int.from_bytes(key[:8], "big") or 1  # 0 marks an empty slot
+            if short not in self._seen:
+                self._seen[self._next] = short
+                self._next = (self._next + 1) % SEEN
                 return
             old = self._entries.pop(key, None)
             if old is not None:
@@ -81,5 +92,5 @@ class ResponseCache:
         """Forget every answer."""
         with self._lock:
             self._entries.clear()
-            self._seen.clear()
+            self._seen = array("Q", bytes(8 * SEEN))
             self.used = 0

@@ -22,7 +22,7 @@ from specmock.engine.rng import Rng
 from specmock.engine.state import Store
 from specmock.engine.synth import Synthesizer
 from specmock.registry import Generators
-from specmock.server.cache import Cached, Key, ResponseCache
+from specmock.server.cache import Cached, Key, ResponseCache, key_of
 from specmock.server.negotiate import choose_media, default_status, parse_prefer, status_number
 from specmock.server.problems import problem
 from specmock.server.requests import BodyError, parse_body, validation_failure
@@ -147,21 +147,21 @@ class Dispatcher:
             request,
         )
 
-    def _cache_key(self, request: Request, now: datetime) -> Key | None:
+    def _cache_key(self, request: Request, now: datetime, version: int) -> Key | None:
         """Everything a GET answer depends on, or None when the answer must be made afresh."""
         settings = self.settings
         if request.method != "GET" or settings.validate != "off" or self.cache.budget == 0:
             return None
         scope = request.scope
-        return (
+        return key_of(
             scope["path"],
             scope["query_string"],
-            tuple(scope["headers"]),
+            scope["headers"],
             settings.seed,
             settings.preset,
-            tuple(sorted(settings.volumes.items())),
+            sorted(settings.volumes.items()),
             now,
-            self.store.version(),
+            version,
         )
 
     async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
@@ -204,8 +204,8 @@ class Dispatcher:
         self, request: Request, runtime: ApiRuntime, op: Operation, params: dict[str, Any], prefer: dict[str, str]
     ) -> tuple[Response, str]:
         """The kept answer to the same request in the same second and state, else a fresh one (then kept)."""
-        now = self.now()
-        key = self._cache_key(request, now)
+        now, version = self.now(), self.store.version()
+        key = self._cache_key(request, now, version)
         kept = None if key is None else self.cache.get(key)
         if kept is not None:
             response = Response(kept.body, kept.status)
@@ -222,7 +222,7 @@ class Dispatcher:
             key is not None
             and isinstance(body, bytes)
             and response.background is None
-            and key[-1] == self.store.version()
+            and version == self.store.version()
         ):
             self.cache.put(key, Cached(response.status_code, tuple(response.raw_headers), body, source))
         return response, source
