@@ -59,6 +59,17 @@ def test_pools_are_sorted_without_duplicates_and_not_empty() -> None:
         assert list(pool) == sorted(dict.fromkeys(pool)), name
 
 
+def test_the_frozen_pools_are_what_the_pinned_faker_builds() -> None:
+    """pools.json must follow Faker: after an upgrade, `python -m specmock.engine.freeze_pools` rewrites it."""
+    assert values.pools() == values.faker_pools()
+
+
+def test_serving_values_never_imports_faker() -> None:
+    script = "import sys; from specmock.engine import values; values.pools(); assert 'faker' not in sys.modules"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
 def test_same_rng_and_label_same_value_and_labels_are_independent() -> None:
     rng = Rng.root(1, "users", 5)
     assert values.user_name(rng, "owner") == values.user_name(Rng.root(1, "users", 5), "owner")

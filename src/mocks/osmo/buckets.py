@@ -10,7 +10,7 @@ and azure://account/container/path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from mocks.osmo import generators
 from specmock.context import Context
@@ -81,7 +81,7 @@ class Bucket:
         return f"https://{account}.blob.core.windows.net/{path}".rstrip("/")
 
 
-@cache
+@lru_cache(maxsize=16)  # per seed: each Prefer: seed=N would otherwise stay
 def _stems(seed: int) -> tuple[str, ...]:
     return tuple(Rng.root(seed, "osmo", "bucket-stems").shuffled(STEMS, "order"))
 

@@ -7,7 +7,7 @@ through a small cached table, never a scan of a collection.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from mocks.osmo import generators
 from specmock.context import Context
@@ -25,7 +25,7 @@ POOL_KINDS = ("train", "infer", "dev", "eval", "batch", "research")
 SITES = ("us-west", "us-east", "eu-central", "ap-south")
 
 
-@cache
+@lru_cache(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
 def user_names(seed: int, total: int) -> tuple[str, ...]:
     """The users: the signed-in developer first, then `total - 1` distinct logins."""
     rng = Rng.root(seed, "osmo", "users")
@@ -39,7 +39,7 @@ def user_names(seed: int, total: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-@cache
+@lru_cache(maxsize=16)
 def pool_names(seed: int, total: int) -> tuple[str, ...]:
     """The pools, e.g. `us-west-train-a100-3`: site, purpose, GPU family and a number."""
     rng = Rng.root(seed, "osmo", "pools")

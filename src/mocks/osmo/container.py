@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from specmock.engine.rng import Rng
@@ -97,7 +97,7 @@ class Machine:
         return cls(**{**data, "groups": groups})
 
 
-@cache
+@lru_cache(maxsize=64)  # per session's machine: sessions come and go
 def files(machine: Machine) -> dict[str, str]:
     """Every file of the container: absolute path -> text."""
     home = machine.home
@@ -136,7 +136,7 @@ def files(machine: Machine) -> dict[str, str]:
     return tree
 
 
-@cache
+@lru_cache(maxsize=64)
 def directories(machine: Machine) -> dict[str, None]:
     """Every directory (an ordered set): the parents of every file, the standard empty ones, the root."""
     found = {"/": None}

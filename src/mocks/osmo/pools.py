@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from generated.osmo.models import PoolStatus
@@ -161,7 +161,7 @@ def backend_of(pool: str) -> str:
     return pool.rsplit("-", 1)[0]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def pool(seed: int, name: str) -> Pool:
     """The pool of this name (which must be one of the catalog's)."""
     rng = Rng.root(seed, "osmo", "pool", name)
@@ -182,7 +182,7 @@ def pool(seed: int, name: str) -> Pool:
     )
 
 
-@cache
+@lru_cache(maxsize=16)  # per seed and volume
 def _pool_index(seed: int, total: int) -> dict[str, int]:
     return {name: i for i, name in enumerate(catalog.pool_names(seed, total))}
 
@@ -259,7 +259,7 @@ class Totals:
     protected_gpus: int
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def totals(seed: int, p: Pool, nodes: int) -> Totals:
     """The sums over the pool's `nodes` nodes (built one at a time, never kept)."""
     platforms = {name: (NOTHING, NOTHING) for name in p.platforms}

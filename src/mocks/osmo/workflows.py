@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from generated.osmo.models import WorkflowPriority, WorkflowStatus
@@ -126,7 +126,7 @@ def _plan(
     return tuple((lo, hi, layout.collection.query(clauses)) for lo, hi, clauses in segments(pieces, base))
 
 
-@cache
+@lru_cache(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
 def _layout(seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], nodes: int) -> Layout:
     return Layout(seed, total, users, pools, nodes)
 

@@ -1,19 +1,23 @@
-"""Realistic values, picked by a counter-based `Rng` from pools that Faker fills once.
+"""Realistic values, picked by a counter-based `Rng` from pools that Faker filled once.
 
 Faker is slow per call and its seeded stream depends on call order, so it never runs per item:
-the first pick builds every pool with one `Faker("en_US")` seeded with `FAKER_SEED`, in a fixed
-order, and keeps them as sorted, de-duplicated tuples. After that a value costs one or two rng
-draws. The pools depend only on the Faker version (pinned in uv.lock), never on the process, so
-the same (rng, label) gives the same value everywhere.
+`faker_pools()` builds every pool with one `Faker("en_US")` seeded with `FAKER_SEED`, in a fixed
+order, as sorted, de-duplicated tuples, and `pools.json` beside this module holds the result.
+Serving reads that file: importing Faker costs a third of a second and, compiled from source,
+tens of MiB of memory that are never given back. A test holds the file equal to what the pinned
+Faker builds (`uv run python -m specmock.engine.freeze_pools` writes it again). A value costs one
+or two rng draws, so the same (rng, label) gives the same value everywhere.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from importlib import resources
 from typing import overload
 
 from specmock.engine.rng import Rng
@@ -50,10 +54,19 @@ def _plain(value: str) -> bool:
     return value.isascii() and value.isalpha()
 
 
+POOLS_FILE = "pools.json"
+
+
 @cache
 def pools() -> Pools:
-    """The pools, built with Faker on first use (about half a second, mostly Faker's import)."""
-    from faker import Faker  # noqa: PLC0415 - importing Faker costs more than building the pools
+    """The pools, read from pools.json on first use."""
+    data = json.loads(resources.files("specmock.engine").joinpath(POOLS_FILE).read_text(encoding="utf-8"))
+    return Pools(**{name: tuple(data[name]) for name in Pools.__dataclass_fields__})
+
+
+def faker_pools() -> Pools:
+    """The pools as the pinned Faker builds them (about half a second, mostly Faker's import)."""
+    from faker import Faker  # noqa: PLC0415 - only tests and freeze_pools build them
 
     fake = Faker(FAKER_LOCALE)
     fake.seed_instance(FAKER_SEED)
