@@ -1,63 +1,63 @@
-"""Generation rates in-process on one core: handwritten items and schema-driven bodies per second."""
+"""Workflow list entries per second in-process on one core, through the real OSMO generator.
+
+The list is timed as `list_workflows` builds it: a `Workflows` view from `workflows(ctx)`, then
+`page(...)` and `list_entry(...)` for pages of 20 at offsets that differ on every call.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
-from bench.codegen import REPO
+from bench import budget, offsets, osmo_calls, targets
 from bench.report import Table
+from bench.targets import Measured, Outcome
 from bench.timing import rate
-from bench.workload import Workflows
-from specmock.engine.rng import Rng
-from specmock.engine.synth import Synthesizer
-from specmock.spec import load_spec
+from specmock.server.serialize import to_bytes
 
-SECONDS = 1.5
-MEDIA = "application/json"
-# a small object, a large nested one and a list, as the served benchmark requests them
-OPERATIONS = (
-    "get_pools_api_pool_get",
-    "get_workflow_api_workflow__name__get",
-    "list_workflow_api_workflow_get",
-    "get_resources_api_resources_get",
-)
+TOTAL = 10**12
+MEDIA = osmo_calls.MEDIA
 
 
-def item_table() -> Table:
-    """Workflow items per second: the item function alone, and with JSON encoding."""
-    workflows = Workflows(10**12)
-    bare = rate(workflows.item, SECONDS)
-    encoded = rate(lambda i: json.dumps(workflows.item(i)).encode(), SECONDS)
-    return Table(
-        "Item generation in-process (one core)",
-        ("what", "items/s", "target"),
-        [
-            ("workflow item function (17 fields)", f"{bare:,.0f}", "info (OSMO generator: >= 100,000)"),
-            ("item function + json.dumps", f"{encoded:,.0f}", "info"),
-        ],
-    )
+def list_pages(total: int = TOTAL) -> tuple[Callable[[int], list[dict[str, Any]]], Callable[[int], bytes]]:
+    """(page k as list entries, page k as response bytes) through the OSMO generator, k-th unique offset."""
+    # imported here: importing the OSMO generators loads the whole mock, which the other steps need not pay for
+    from mocks.osmo.workflow_endpoints import list_entry, list_filters  # noqa: PLC0415
+    from mocks.osmo.workflows import workflows  # noqa: PLC0415
+
+    ctx = osmo_calls.context(osmo_calls.LIST, {"all_users": True, "limit": offsets.LIMIT}, total)
+    view = workflows(ctx)
+    filters = list_filters(ctx, view) or {}
+    plan = offsets.unique("in-process", total)
+
+    def entries(k: int) -> list[dict[str, Any]]:
+        items, _more = view.page(plan.offset(k), offsets.LIMIT, filters, None)
+        return [list_entry(wf) for wf in items]
+
+    def encoded(k: int) -> bytes:
+        items, more = view.page(plan.offset(k), offsets.LIMIT, filters, None)
+        return to_bytes({"workflows": [list_entry(wf) for wf in items], "more_entries": more}, MEDIA)
+
+    return entries, encoded
 
 
-def synthesis_table() -> Table:
-    """Synthesizer.body per second for the 200 response of a few OSMO operations, a new rng each body."""
-    spec = load_spec(REPO / "specs" / "osmo.yaml", check=False)
-    synth = Synthesizer(spec.document, spec.version)
+def item_measure() -> Measured:
+    """Workflow list entries per second: the generator alone, and with to_bytes as the server answers."""
+    seconds = budget.current().rate_seconds
+    entries, encoded = list_pages()
+    if len(entries(0)) != offsets.LIMIT:
+        raise RuntimeError(f"a page of the OSMO generator holds {len(entries(0))} entries, not {offsets.LIMIT}")
+    bare = rate(entries, seconds, batch=10) * offsets.LIMIT
+    served = rate(encoded, seconds, batch=10) * offsets.LIMIT
+    goal = f">= {targets.ENTRIES_PER_SECOND:,}"
     table = Table(
-        "Synthesis in-process (Synthesizer.body, specs/osmo.yaml, 200 application/json, one core)",
-        ("operation", "bodies/s", "mean body"),
+        "OSMO workflow list generation in-process (10^12 workflows, pages of 20 at unique offsets, one core)",
+        ("what", "entries/s", "target"),
+        [
+            ("Workflows.page + list_entry", f"{bare:,.0f}", goal),
+            ("Workflows.page + list_entry + serialize.to_bytes", f"{served:,.0f}", "info"),
+        ],
+        ["The view is built once, as `workflows(ctx)` builds it per request; one page is 20 entries."],
     )
-    for op in spec.index.operations:
-        if op.operation_id not in OPERATIONS:
-            continue
-        media = op.responses["200"]["content"][MEDIA]
-        bodies, mean = _body_rate(synth, media, Rng.root(0, "osmo", op.operation_id, "200", MEDIA))
-        table.rows.append((f"{op.method.upper()} {op.path}", f"{bodies:,.0f}", f"{mean:,.0f} B"))
-    return table
-
-
-def _body_rate(synth: Synthesizer, media: dict[str, Any], root: Rng) -> tuple[float, float]:
-    """(bodies/s, mean bytes), each body from its own child rng as each request would be."""
-    sizes: list[int] = []
-    bodies = rate(lambda k: sizes.append(len(synth.body(MEDIA, media, root.child(k)))), SECONDS)
-    return bodies, sum(sizes) / len(sizes)
+    measured = f"{bare:,.0f} entries/s ({served:,.0f} with to_bytes)"
+    return Measured([table], [Outcome(targets.RATE, measured, bare >= targets.ENTRIES_PER_SECOND)])

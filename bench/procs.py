@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -26,18 +28,38 @@ def free_port() -> int:
 class Server:
     """A server subprocess, stopped on exit from the `with` block whatever happened inside it."""
 
-    def __init__(self, argv: Sequence[str], port: int, cwd: Path) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        port: int,
+        cwd: Path,
+        ready_timeout: float = READY_TIMEOUT,
+        group: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.argv = list(argv)
+        self.env = env
+        self.ready_timeout = ready_timeout
+        # a launcher (npx) runs the server as its child: only a process group of its own stops both
+        self.group = group
         self.port = port
         self.cwd = cwd
         self.base = f"http://{HOST}:{port}"
         self.started = 0.0
         self._log = tempfile.TemporaryFile()
         self._proc: subprocess.Popen[bytes] | None = None
+        self._stopped = False
 
     def __enter__(self) -> Server:
         self.started = time.perf_counter()
-        self._proc = subprocess.Popen(self.argv, cwd=self.cwd, stdout=self._log, stderr=subprocess.STDOUT)
+        self._proc = subprocess.Popen(
+            self.argv,
+            cwd=self.cwd,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=self.group,
+            env=self.env,
+        )
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -52,7 +74,7 @@ class Server:
     def wait_ready(self, path: str) -> float:
         """Seconds from process start to the first 200 answer for path; names the failure otherwise."""
         assert self._proc is not None, "the server is not started"
-        deadline = self.started + READY_TIMEOUT
+        deadline = self.started + self.ready_timeout
         while time.perf_counter() < deadline:
             if self._proc.poll() is not None:
                 raise RuntimeError(f"{' '.join(self.argv)} exited with {self._proc.returncode}:\n{self.output()}")
@@ -62,7 +84,8 @@ class Server:
             except httpx.TransportError:
                 pass  # not listening yet
             time.sleep(0.01)  # short: the poll interval is part of the cold start measured
-        raise RuntimeError(f"{' '.join(self.argv)} did not answer {path} within {READY_TIMEOUT:g} s:\n{self.output()}")
+        waited = f"{' '.join(self.argv)} did not answer {path} within {self.ready_timeout:g} s"
+        raise RuntimeError(f"{waited}:\n{self.output()}")
 
     def rss_kib(self) -> int:
         """Resident memory of the server process (VmRSS), in KiB."""
@@ -78,11 +101,38 @@ class Server:
 
     def stop(self) -> None:
         """Terminate, then kill if it lingers; safe to call twice."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        if self._proc is not None and not self._stopped:
+            self._stopped = True
+            # with a group, the launcher may be gone while its children still serve
+            if self._proc.poll() is None or self.group:
+                self._signal(signal.SIGTERM)
+                try:
+                    self._proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self._signal(signal.SIGKILL)
+                    self._proc.wait()
         self._log.close()
+
+    def _signal(self, sig: signal.Signals) -> None:
+        assert self._proc is not None
+        try:
+            if self.group:
+                os.killpg(self._proc.pid, sig)  # the group this server's own session started
+            else:
+                self._proc.send_signal(sig)
+        except ProcessLookupError:
+            pass  # already gone
+
+
+def run_bounded(argv: Sequence[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run a command to completion within timeout; on timeout its whole process group is killed first."""
+    proc = subprocess.Popen(
+        argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # npx leaves its children behind otherwise
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out)

@@ -1,4 +1,4 @@
-"""Markdown tables for the results file."""
+"""Markdown tables for the results file, and how numbers are written in them."""
 
 from __future__ import annotations
 
@@ -26,9 +26,14 @@ class Table:
 
 def ratio(value: float, base: float) -> str:
     """value / base as `1.07x`."""
-    return f"{value / base:.2f}x"
+    return f"{value / base:.2f}x" if base else "-"
 
 
-def kib(n_bytes: float) -> str:
-    """A byte count in KiB."""
-    return f"{n_bytes / 1024:,.1f} KiB"
+def megabytes(n_kib: int) -> float:
+    """KiB (as /proc reports memory) in MB of 10^6 bytes, the unit of the RSS target."""
+    return n_kib * 1024 / 1e6
+
+
+def yes_no(value: bool | None) -> str:
+    """yes, no, or n/a for a check that does not apply."""
+    return "n/a" if value is None else "yes" if value else "no"
