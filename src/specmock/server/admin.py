@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -113,7 +112,7 @@ def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
         async def act() -> Response:
             limit = _limit(request)
             served = list(dispatcher.log)[-max(0, min(limit, 200)) :] if limit > 0 else []
-            return _json([asdict(s) for s in reversed(served)])
+            return _json([s._asdict() for s in reversed(served)])
 
         return await guarded(request, act)
 

@@ -5,15 +5,13 @@ clock's second and the state store's version, so a key made of those gives the v
 fresh answer would. The cache is bounded in bytes and forgets the least recently used first.
 An answer is kept only when its request comes a second time: a load of unique requests (every
 page once) would otherwise fill memory with answers nobody asks for again. The requests seen
-once are remembered as 64-bit digests in one preallocated array, so remembering them
-allocates nothing that could pin freed memory.
+once are remembered by their digests, the oldest forgotten first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -53,8 +51,7 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[Key, Cached] = OrderedDict()
-        self._seen = array("Q", bytes(8 * SEEN))  # a ring of digests of requests seen once
-        self._next = 0
+        self._seen: OrderedDict[Key, None] = OrderedDict()
         self._lock = threading.Lock()  # workers are processes, but a threaded host may share an app
 
     def get(self, key: Key) -> Cached | None:
@@ -74,10 +71,10 @@ class ResponseCache:
         if size > self.budget:
             return
         with self._lock:
-            short = int.from_bytes(key[:8], "big") or 1  # 0 marks an empty slot
-            if short not in self._seen:
-                self._seen[self._next] = short
-                self._next = (self._next + 1) % SEEN
+            if key not in self._seen:
+                self._seen[key] = None
+                if len(self._seen) > SEEN:
+                    self._seen.popitem(last=False)
                 return
             old = self._entries.pop(key, None)
             if old is not None:
@@ -92,5 +89,5 @@ class ResponseCache:
         """Forget every answer."""
         with self._lock:
             self._entries.clear()
-            self._seen = array("Q", bytes(8 * SEEN))
+            self._seen.clear()
             self.used = 0

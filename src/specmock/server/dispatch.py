@@ -11,7 +11,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -76,9 +76,8 @@ class ApiRuntime:
         return out
 
 
-@dataclass(frozen=True)
-class Served:
-    """One line of the request log."""
+class Served(NamedTuple):
+    """One line of the request log (a tuple: one is made for every request)."""
 
     seq: int
     method: str
@@ -180,9 +179,12 @@ class Dispatcher:
         else:
             response, source = await self._kept_or_fresh(request, runtime, op, params, prefer)
         seed = prefer.get("seed", str(self.settings.seed))
-        response.headers["x-specmock-seed"] = seed
-        response.headers["x-specmock-request"] = str(seq)
-        response.headers["x-specmock-fault"] = fault
+        # appended raw: no answer carries these already, and MutableHeaders would search for them
+        response.raw_headers += [
+            (b"x-specmock-seed", seed.encode("latin-1")),
+            (b"x-specmock-request", str(seq).encode()),
+            (b"x-specmock-fault", fault.encode()),
+        ]
         self.log.append(
             Served(
                 seq,
