@@ -54,8 +54,10 @@ def codegen(
     allow_remote_refs: RemoteRefs = False,
 ) -> None:
     """Write generated/<api>/ (models, routes, manifest) from each spec."""
+    from specmock.codegen.gc_tuning import skip_final_collections  # noqa: PLC0415
     from specmock.codegen.models import ModelRenderer  # noqa: PLC0415 - keep --help fast
 
+    skip_final_collections()
     with ModelRenderer() as renderer:  # started first: it warms up while the rest imports
         from specmock.codegen.writer import package_dir, render, write  # noqa: PLC0415
 
@@ -78,8 +80,10 @@ def check(
     allow_remote_refs: RemoteRefs = False,
 ) -> None:
     """CI drift check: generated/ matches the specs, and the generators still fit them."""
+    from specmock.codegen.gc_tuning import skip_final_collections  # noqa: PLC0415
     from specmock.codegen.models import ModelRenderer  # noqa: PLC0415
 
+    skip_final_collections()
     total = 0
     with ModelRenderer() as renderer:
         from specmock.codegen.coupling import coupling_problems  # noqa: PLC0415

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from specmock.codegen.gc_tuning import frozen_for_fork
 from specmock.errors import SpecError, SpecmockError
 
 NO_MODELS = "Models not found in the input data"
@@ -99,7 +100,8 @@ class ModelRenderer:
         self.pool: ProcessPoolExecutor | None = None
         if parallel and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self.pool.submit(_child, _WARM_UP, "warm-up.yaml")
+            with frozen_for_fork():
+                self.pool.submit(_child, _WARM_UP, "warm-up.yaml")  # forks the worker
 
     def __enter__(self) -> ModelRenderer:
         return self
