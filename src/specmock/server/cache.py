@@ -26,12 +26,13 @@ def key_of(*parts: bytes | str | int | object) -> Key:
 
 @dataclass(frozen=True)
 class Cached:
-    """One kept answer: status, headers, body, and what made it (for the request log)."""
+    """One kept answer: status, headers, body, what made it (for the request log) and its seed header."""
 
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
     source: str
+    seed: str = ""
 
     @property
     def size(self) -> int:
@@ -53,6 +54,15 @@ class ResponseCache:
         self._entries: OrderedDict[Key, Cached] = OrderedDict()
         self._seen: OrderedDict[Key, None] = OrderedDict()
         self._lock = threading.Lock()  # workers are processes, but a threaded host may share an app
+
+    def peek(self, key: Key) -> Cached | None:
+        """The kept answer for a key, or None, counting nothing (the full path counts the miss)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return found
 
     def get(self, key: Key) -> Cached | None:
         """The kept answer for a key, or None."""

@@ -115,17 +115,25 @@ class DirectRouter:
         """Whether a spec route answers this method and path (FastAPI tries them before specmock's own)."""
         return self._route(method, path) is not None
 
-    def match(self, scope: MutableMapping[str, Any]) -> Matched | None:
-        """The operation and params of an HTTP request, or None when FastAPI should answer it."""
+    def _settled(self, scope: MutableMapping[str, Any]) -> tuple[DirectRoute, dict[str, str]] | None:
+        """The route of an HTTP request, with its path values, when this router reads its parameters."""
         if scope.get("root_path") or scope["method"] == "HEAD":
             # Starlette strips root paths by its own rules, and answers HEAD with any GET route
             return None
         found = self._route(scope["method"], scope["path"])
+        return None if found is None or found[0].readers is None else found
+
+    def settled(self, scope: MutableMapping[str, Any]) -> DirectRoute | None:
+        """The route of an HTTP request when this router reads its parameters itself, else None."""
+        found = self._settled(scope)
+        return None if found is None else found[0]
+
+    def match(self, scope: MutableMapping[str, Any]) -> Matched | None:
+        """The operation and params of an HTTP request, or None when FastAPI should answer it."""
+        found = self._settled(scope)
         if found is None:
             return None
         route, path_values = found
-        if route.readers is None:
-            return None
         query = _query(scope.get("query_string") or b"")
         headers: dict[str, list[str]] = {}
         if route.header_keys:
@@ -134,7 +142,7 @@ class DirectRouter:
                 if key in route.header_keys:
                     headers.setdefault(key, []).append(value.decode("latin-1"))
         params: dict[str, Any] = {}
-        for item in route.readers:
+        for item in route.readers or ():
             raw: list[str] | None
             if item.where == "path":
                 raw = [path_values[item.key]]

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope, Send
 
 from specmock.context import Context, ProblemError, Reply
 from specmock.engine.clock import Clock
@@ -146,12 +147,11 @@ class Dispatcher:
             request,
         )
 
-    def _cache_key(self, request: Request, now: datetime, version: int) -> Key | None:
+    def _cache_key(self, scope: Scope, now: datetime, version: int) -> Key | None:
         """Everything a GET answer depends on, or None when the answer must be made afresh."""
         settings = self.settings
-        if request.method != "GET" or settings.validate != "off" or self.cache.budget == 0:
+        if scope["method"] != "GET" or settings.validate != "off" or self.cache.budget == 0:
             return None
-        scope = request.scope
         return key_of(
             scope["path"],
             scope["query_string"],
@@ -162,6 +162,36 @@ class Dispatcher:
             now,
             version,
         )
+
+    async def replay(self, scope: Scope, send: Send, api: str, operation_id: str) -> bool:
+        """Send the kept answer to this request, if there is one, as the full path would; False otherwise.
+
+        Tried before the request's parameters are even read: a kept answer was made for exactly
+        this path, query and headers, so they were valid then and the answer is the same now.
+        """
+        if not self._calm(api, operation_id):
+            return False
+        key = self._cache_key(scope, self.now(), self.store.version())
+        kept = None if key is None else self.cache.peek(key)
+        if kept is None:
+            return False
+        started = time.perf_counter()
+        self.seq += 1
+        headers = [
+            *kept.headers,
+            (b"x-specmock-seed", kept.seed.encode("latin-1")),
+            (b"x-specmock-request", str(self.seq).encode()),
+            (b"x-specmock-fault", b"none"),
+        ]
+        await send({"type": "http.response.start", "status": kept.status, "headers": headers})
+        await send({"type": "http.response.body", "body": kept.body})
+        elapsed = round((time.perf_counter() - started) * 1000, 2)
+        self.log.append(
+            Served(
+                self.seq, "GET", scope["path"], api, operation_id, kept.status, elapsed, "none", "cached " + kept.source
+            )
+        )
+        return True
 
     async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
         """Answer one request of one operation."""
@@ -207,7 +237,7 @@ class Dispatcher:
     ) -> tuple[Response, str]:
         """The kept answer to the same request in the same second and state, else a fresh one (then kept)."""
         now, version = self.now(), self.store.version()
-        key = self._cache_key(request, now, version)
+        key = self._cache_key(request.scope, now, version)
         kept = None if key is None else self.cache.get(key)
         if kept is not None:
             response = Response(kept.body, kept.status)
@@ -226,15 +256,22 @@ class Dispatcher:
             and response.background is None
             and version == self.store.version()
         ):
-            self.cache.put(key, Cached(response.status_code, tuple(response.raw_headers), body, source))
+            seed = prefer.get("seed", str(self.settings.seed))
+            self.cache.put(key, Cached(response.status_code, tuple(response.raw_headers), body, source, seed))
         return response, source
+
+    def _calm(self, api: str, operation_id: str) -> bool:
+        """Whether the operation has neither latency nor faults set: its fault outcome is always none."""
+        latency = self.settings.latency_for(api, operation_id)
+        faults = self.settings.faults_for(api, operation_id)
+        return latency.high_ms <= 0 and faults.error_rate + faults.drop_rate + faults.slow_rate <= 0
 
     async def _faults(self, api: str, operation_id: str, seq: int) -> str:
         """Decide and apply latency and faults: a pure function of (seed, api, operation, request number)."""
+        if self._calm(api, operation_id):
+            return "none"  # nothing to draw: the outcome is the same without hashing a key
         latency = self.settings.latency_for(api, operation_id)
         faults = self.settings.faults_for(api, operation_id)
-        if latency.high_ms <= 0 and faults.error_rate + faults.drop_rate + faults.slow_rate <= 0:
-            return "none"  # nothing to draw: the outcome is the same without hashing a key
         rng = Rng.root(self.settings.seed, "faults", api, operation_id, seq)
         delay = rng.uniform(latency.low_ms, latency.high_ms, "latency") if latency.high_ms > 0 else 0.0
         draw = rng.random("fault")

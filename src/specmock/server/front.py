@@ -87,6 +87,10 @@ class Front:
             await self._app(scope, receive, send)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            settled = self.direct.settled(scope)
+            if settled is not None and await self.dispatcher.replay(scope, send, settled.api, settled.operation_id):
+                return
         matched = self.direct.match(scope) if scope["type"] == "http" else None
         if matched is not None:
             try:
