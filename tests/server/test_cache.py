@@ -49,8 +49,13 @@ def test_a_repeated_request_gets_the_kept_bytes_with_its_own_request_number() ->
         assert first.content == second.content == third.content and len(first.json()["workflows"]) == 20
         assert int(third.headers["x-specmock-request"]) == int(first.headers["x-specmock-request"]) + 2
         assert third.headers["content-type"] == first.headers["content-type"]
+        assert third.headers["x-specmock-seed"] == "4" and third.headers["x-specmock-fault"] == "none"
+        assert third.headers["vary"] == first.headers["vary"] == "Origin"  # CORS applies to kept answers too
         # kept when asked a second time, answered from memory from the third on
         assert _sources(client, 3) == ["generator", "generator", "cached generator"]
+        preferred = [client.get(LIST, params=PAGE, headers={"prefer": "seed=5"}) for _ in range(3)]
+        assert [r.headers["x-specmock-seed"] for r in preferred] == ["5", "5", "5"]
+        assert preferred[2].content == preferred[0].content != first.content
         # another page, another header value or another Prefer is another answer
         client.get(LIST, params={**PAGE, "offset": "1"})
         client.get(LIST, params=PAGE, headers={"x-osmo-user": "someone.else"})
