@@ -120,16 +120,16 @@ def test_the_cache_forgets_the_least_recently_used_beyond_its_budget() -> None:
         return Cached(200, ((b"content-type", b"application/json"),), b"x" * size, "generator")
 
     cache = ResponseCache(budget=4000)  # room for three
-    cache.put(key_of("a"), answer(1000))
-    assert cache.get(key_of("a")) is None  # seen once: remembered, not kept
+    cache.put(key_of("a", b"", ()), answer(1000))
+    assert cache.get(key_of("a", b"", ())) is None  # seen once: remembered, not kept
     for key in ("a", "b", "b", "c", "c"):
-        cache.put(key_of(key), answer(1000))
-    assert cache.get(key_of("a")) is not None  # "a" is now the most recent
+        cache.put(key_of(key, b"", ()), answer(1000))
+    assert cache.get(key_of("a", b"", ())) is not None  # "a" is now the most recent
     for _ in range(2):
-        cache.put(key_of("d"), answer(1000))
-    assert cache.get(key_of("b")) is None
-    assert all(cache.get(key_of(key)) is not None for key in ("a", "c", "d"))
+        cache.put(key_of("d", b"", ()), answer(1000))
+    assert cache.get(key_of("b", b"", ())) is None
+    assert all(cache.get(key_of(key, b"", ())) is not None for key in ("a", "c", "d"))
     assert cache.used <= cache.budget
     for _ in range(2):
-        cache.put(key_of("huge"), answer(5000))  # larger than the budget: not kept, nothing evicted for it
-    assert cache.get(key_of("huge")) is None and cache.get(key_of("a")) is not None
+        cache.put(key_of("huge", b"", ()), answer(5000))  # larger than the budget: not kept, nothing evicted for it
+    assert cache.get(key_of("huge", b"", ())) is None and cache.get(key_of("a", b"", ())) is not None

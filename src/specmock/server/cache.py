@@ -18,9 +18,9 @@ from dataclasses import dataclass
 Key = bytes
 
 
-def key_of(*parts: bytes | str | int | object) -> Key:
-    """A 128-bit digest of the parts (their reprs, NUL-separated): one small object per key."""
-    text = "\0".join(p if isinstance(p, str) else repr(p) for p in parts)
+def key_of(path: str, query: bytes, rest: object) -> Key:
+    """A 128-bit digest of a request's path, query and the rest (by repr): one small object per key."""
+    text = f"{path}\0{query!r}\0{rest!r}"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 

@@ -152,16 +152,8 @@ class Dispatcher:
         settings = self.settings
         if scope["method"] != "GET" or settings.validate != "off" or self.cache.budget == 0:
             return None
-        return key_of(
-            scope["path"],
-            scope["query_string"],
-            scope["headers"],
-            settings.seed,
-            settings.preset,
-            sorted(settings.volumes.items()),
-            now,
-            version,
-        )
+        rest = (scope["headers"], settings.seed, settings.preset, sorted(settings.volumes.items()), now, version)
+        return key_of(scope["path"], scope["query_string"], rest)
 
     async def replay(self, scope: Scope, send: Send, api: str, operation_id: str) -> bool:
         """Send the kept answer to this request, if there is one, as the full path would; False otherwise.

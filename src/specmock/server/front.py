@@ -9,6 +9,7 @@ reference the direct path is tested against.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Awaitable, Callable
 
@@ -64,8 +65,9 @@ class Front:
         self._build = build
         self._fastapi: ASGIApp | None = None
         self._lock = threading.Lock()
+        self._plain = DropMiddleware(self._route)
         self._app = CORSMiddleware(
-            DropMiddleware(self._route),
+            self._plain,
             allow_origin_regex=LOCAL_ORIGINS,
             allow_methods=["*"],
             allow_headers=["*"],
@@ -83,6 +85,9 @@ class Front:
         """Serve one ASGI connection."""
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
+        elif scope["type"] == "http" and all(name != b"origin" for name, _ in scope["headers"]):
+            # what CORSMiddleware does without an Origin, without its per-message header parsing
+            await self._plain(scope, receive, _vary_origin(send))
         else:
             await self._app(scope, receive, send)
 
@@ -147,11 +152,27 @@ def _server_error(exc: Exception) -> Response:
     return problem(500, "Internal server error", f"{type(exc).__name__}: {exc}")
 
 
+def _vary_origin(send: Send) -> Send:
+    """Add Origin to the answer's Vary header, so caches keep CORS and plain answers apart."""
+
+    async def varied(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            vary = [value for name, value in headers if name.lower() == b"vary"]
+            headers = [(n, v) for n, v in headers if n.lower() != b"vary"]
+            message = {**message, "headers": [*headers, (b"vary", b", ".join([*vary, b"Origin"]))]}
+        await send(message)
+
+    return varied
+
+
 async def _lifespan(receive: Receive, send: Send) -> None:
     """Nothing to start or stop: the store is opened before serving and closed by its owner."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            # what start-up built lives as long as the server: collections need not walk it again
+            gc.freeze()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})

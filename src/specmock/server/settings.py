@@ -83,6 +83,10 @@ def parse_rate(text: str, flag: str) -> float:
     return value
 
 
+NO_LATENCY = Latency()  # made once: an operation without settings is asked about on every request
+NO_FAULTS = Faults()
+
+
 @dataclass
 class Settings:
     """Everything a running server can be told; mutable through the admin API."""
@@ -99,11 +103,11 @@ class Settings:
 
     def latency_for(self, api: str, operation_id: str) -> Latency:
         """The most specific latency setting for an operation."""
-        return _most_specific(self.latency, api, operation_id, Latency())
+        return _most_specific(self.latency, api, operation_id, NO_LATENCY)
 
     def faults_for(self, api: str, operation_id: str) -> Faults:
         """The most specific fault setting for an operation."""
-        return _most_specific(self.faults, api, operation_id, Faults())
+        return _most_specific(self.faults, api, operation_id, NO_FAULTS)
 
     def to_json(self) -> dict[str, Any]:
         """The settings as the admin API shows them (no token)."""
