@@ -49,30 +49,16 @@ class ResponseCache:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
-        self.hits = 0
-        self.misses = 0
         self._entries: OrderedDict[Key, Cached] = OrderedDict()
         self._seen: OrderedDict[Key, None] = OrderedDict()
         self._lock = threading.Lock()  # workers are processes, but a threaded host may share an app
-
-    def peek(self, key: Key) -> Cached | None:
-        """The kept answer for a key, or None, counting nothing (the full path counts the miss)."""
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-            return found
 
     def get(self, key: Key) -> Cached | None:
         """The kept answer for a key, or None."""
         with self._lock:
             found = self._entries.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
+            if found is not None:
+                self._entries.move_to_end(key)
             return found
 
     def put(self, key: Key, answer: Cached) -> None:

@@ -164,7 +164,7 @@ class Dispatcher:
         if not self._calm(api, operation_id):
             return False
         key = self._cache_key(scope, self.now(), self.store.version())
-        kept = None if key is None else self.cache.peek(key)
+        kept = None if key is None else self.cache.get(key)
         if kept is None:
             return False
         started = time.perf_counter()
