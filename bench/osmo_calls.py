@@ -24,14 +24,14 @@ _NOW = parse_instant(NOW)
 def handler(operation_id: str) -> Callable[[Context], Any]:
     """The OSMO generator registered for an operation."""
     # imported here: importing the OSMO generators loads the whole mock, which other steps need not pay for
-    from mocks.osmo import generators  # noqa: PLC0415
+    from specmock_apis.osmo import generators  # noqa: PLC0415
 
     return generators.handlers[operation_id]
 
 
 def context(operation_id: str, params: Mapping[str, Any], total: int) -> Context:
     """What the dispatcher hands a generator: parsed parameters, seed 0, the frozen clock, `total` workflows."""
-    from mocks.osmo.workflows import WORKFLOWS  # noqa: PLC0415
+    from specmock_apis.osmo.workflows import WORKFLOWS  # noqa: PLC0415
 
     return Context("osmo", operation_id, params, None, 0, _NOW, {WORKFLOWS: total}, MemoryStore())
 

@@ -50,7 +50,7 @@ def run_specmock(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
 
 def copy_repo(target: Path) -> Path:
     """A copy of what `specmock check` reads in this repository: config, specs, generated, generators."""
-    for part in ("specmock.toml", "specs", "generated", "src/mocks"):
+    for part in ("specmock.toml", "specs", "src/specmock_apis"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))

@@ -41,7 +41,16 @@ class Config:
 
     @property
     def package(self) -> str:
-        """The import name of the generated packages' parent (generated/ -> `generated`)."""
+        """The import name of the generated packages' parent: the output folder as a dotted name
+        under the first pythonpath entry that holds it (generated/ -> `generated`,
+        src/specmock_apis/generated/ -> `specmock_apis.generated`)."""
+        for entry in self.pythonpath:
+            try:
+                inside = self.output.relative_to(Path(entry))
+            except ValueError:
+                continue
+            if inside.parts:
+                return ".".join(inside.parts)
         return self.output.name
 
     @property

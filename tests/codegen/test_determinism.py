@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from specmock.config import load_config
 from tests.conftest import REPO, run_specmock
+
+OUTPUT = load_config(REPO / "specmock.toml").output  # where the bundled APIs' generated packages live
 
 
 def generate_copy(tmp_path: Path, label: str, hash_seed: str) -> dict[str, bytes]:
@@ -15,7 +18,7 @@ def generate_copy(tmp_path: Path, label: str, hash_seed: str) -> dict[str, bytes
     shutil.copytree(REPO / "specs", project / "specs")
     result = run_specmock("codegen", cwd=project, env={"PYTHONHASHSEED": hash_seed})
     assert result.code == 0, result.text
-    out = project / "generated"
+    out = project / OUTPUT
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
@@ -26,9 +29,9 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
     for name in first:
         assert first[name] == second[name], f"{name} differs between PYTHONHASHSEED=1 and 4242"
     # and both equal what is committed
-    committed = REPO / "generated"
+    committed = REPO / OUTPUT
     for name, data in first.items():
-        assert (committed / name).read_bytes() == data, f"generated/{name} is stale: run `specmock codegen`"
+        assert (committed / name).read_bytes() == data, f"{OUTPUT}/{name} is stale: run `specmock codegen`"
 
 
 def test_check_passes_on_this_repository() -> None:

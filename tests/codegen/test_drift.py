@@ -22,6 +22,9 @@ def test_clean_project_passes(petshop: Path) -> None:
     assert "petshop (specs/petshop.yaml): ok" in result.out
 
 
+OSMO = "specmock_apis.osmo"
+
+
 def test_spec_edited_but_not_regenerated_is_drift(petshop: Path) -> None:
     edit(petshop, "title: Petshop", "title: Pet shop")
     edit(petshop, "name: {type: string}", "name: {type: string, maxLength: 40}")
@@ -97,8 +100,10 @@ def test_osmo_rename_in_a_copy_names_workflow_status(tmp_path: Path) -> None:
     spec.write_text(spec.read_text().replace("- FAILED_PREEMPTED\n", "- FAILED_PREEMPTION\n"))
     result = run_specmock("check", cwd=project)
     assert result.code == 1, result.text
-    assert "mocks.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
-    assert "src/mocks/osmo/distributions.py" in result.out
+    assert (
+        "specmock_apis.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
+    )
+    assert "src/specmock_apis/osmo/distributions.py" in result.out
 
 
 def test_osmo_removal_after_codegen_names_the_generators(tmp_path: Path) -> None:
@@ -111,12 +116,14 @@ def test_osmo_removal_after_codegen_names_the_generators(tmp_path: Path) -> None
     assert run_specmock("codegen", cwd=project).code == 0
     assert (
         "FAILED_PREEMPTED"
-        not in (project / "generated" / "osmo" / "models.py")
+        not in (project / "src/specmock_apis/generated/osmo/models.py")
         .read_text()
         .split("class WorkflowStatus", 1)[1]
         .split("class ", 1)[0]
     )
     result = run_specmock("check", cwd=project)
     assert result.code == 1, result.text
-    assert "mocks.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
-    assert "src/mocks/osmo/distributions.py" in result.out
+    assert (
+        "specmock_apis.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
+    )
+    assert "src/specmock_apis/osmo/distributions.py" in result.out

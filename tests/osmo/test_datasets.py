@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from mocks.osmo import catalog
 from specmock.conformance.adapter import SpecValidator
+from specmock_apis.osmo import catalog
 from tests.osmo.conftest import client_for, conforms
 
 LIST = "/api/bucket/list_dataset"

@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from mocks.osmo import catalog
-from mocks.osmo.container import GPU_MODELS
 from specmock.conformance.adapter import SpecValidator
+from specmock_apis.osmo import catalog
+from specmock_apis.osmo.container import GPU_MODELS
 from tests.osmo.conftest import client_for, conforms
 
 BASE = "/api/workflow"

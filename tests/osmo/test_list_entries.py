@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from mocks.osmo import catalog
-from mocks.osmo.naming import base36
-from mocks.osmo.records import EPOCH, instant, micros, seconds
-from mocks.osmo.workflow_endpoints import iso, list_entry, when
-from mocks.osmo.workflows import Workflows, _layout
+from specmock_apis.osmo import catalog
+from specmock_apis.osmo.naming import base36
+from specmock_apis.osmo.records import EPOCH, instant, micros, seconds
+from specmock_apis.osmo.workflow_endpoints import iso, list_entry, when
+from specmock_apis.osmo.workflows import Workflows, _layout
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from mocks.osmo import catalog
 from specmock.conformance.adapter import SpecValidator
+from specmock_apis.osmo import catalog
 from tests.osmo.conftest import client_for, conforms
 
 SETTINGS = "/api/profile/settings"

@@ -55,7 +55,8 @@ def load_api(config: Config, api: ApiConfig) -> Loaded:
     manifest = config.output_dir / api.name / "manifest.json"
     current = manifest.is_file() and json.loads(manifest.read_text()).get("spec_sha256") == spec.sha256
     if manifest.is_file() and not current:
-        warnings.append(f"{api.name}: generated/{api.name} is older than {api.spec.as_posix()}; run `specmock codegen`")
+        package = (config.output / api.name).as_posix()
+        warnings.append(f"{api.name}: {package} is older than {api.spec.as_posix()}; run `specmock codegen`")
     routes = f"{config.package}.{api.name}.routes"
     try:
         found = importlib.util.find_spec(routes)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from mocks.osmo import catalog, generators
 from specmock.context import Context
 from specmock.engine import values
+from specmock_apis.osmo import catalog, generators
 
 ENTITY = "profiles"
 PROFILE_FIELDS = ("username", "email_notification", "slack_notification", "pool")

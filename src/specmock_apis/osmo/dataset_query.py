@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from generated.osmo.models import DatasetType
-from mocks.osmo.datasets import when
 from specmock.engine.clock import as_utc
+from specmock_apis.generated.osmo.models import DatasetType
+from specmock_apis.osmo.datasets import when
 
 Row = tuple[dict[str, Any], dict[str, Any] | None]  # (dataset record, version or None)
 Test = Callable[[Row], bool | None]

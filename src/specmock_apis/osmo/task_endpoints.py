@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from mocks.osmo import generators
-from mocks.osmo.workflow_endpoints import DASHBOARD, list_filters, page_bounds, when
-from mocks.osmo.workflows import Task, Workflow, Workflows, workflows
 from specmock.context import Context
 from specmock.engine.clock import as_utc
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.workflow_endpoints import DASHBOARD, list_filters, page_bounds, when
+from specmock_apis.osmo.workflows import Task, Workflow, Workflows, workflows
 
 SCAN_LIMIT = 5_000  # workflows walked per request, newest first
 CHUNK = 200

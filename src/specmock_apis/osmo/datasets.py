@@ -22,15 +22,15 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from generated.osmo.models import DatasetStatus, DatasetType
-from mocks.osmo import buckets, catalog, generators
-from mocks.osmo.naming import base36, prime_at_least, slot_of
-from mocks.osmo.workflows import PROJECTS
 from specmock.context import Context
 from specmock.coverage import exhaustive
 from specmock.engine import values
 from specmock.engine.collections import Categorical, Collection, Timeline
 from specmock.engine.rng import Rng
+from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType
+from specmock_apis.osmo import buckets, catalog, generators
+from specmock_apis.osmo.naming import base36, prime_at_least, slot_of
+from specmock_apis.osmo.workflows import PROJECTS
 
 DATASETS = generators.collection("datasets", default=100, low=20, high=10_000)
 SPACING = timedelta(hours=9)  # between two datasets' latest versions, on average

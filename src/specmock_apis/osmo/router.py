@@ -24,12 +24,12 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from mocks.osmo import generators
-from mocks.osmo.container import WORKSPACE, Machine, files
-from mocks.osmo.interactive import SESSIONS, refused, session
-from mocks.osmo.terminal import Shell, ShellState
 from specmock.context import Context, ProblemError, Reply
 from specmock.engine.rng import Rng
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.container import WORKSPACE, Machine, files
+from specmock_apis.osmo.interactive import SESSIONS, refused, session
+from specmock_apis.osmo.terminal import Shell, ShellState
 
 SHELLS = ("bash", "sh")
 NOT_FOUND = 4404  # WebSocket close code for an unknown or closed session

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
-from generated.osmo.models import WorkflowStatus
-from mocks.osmo.distributions import ALIVE_WORKFLOW_STATUSES, WORKFLOW_STATUS_WEIGHTS
 from specmock.engine.collections import Categorical
+from specmock_apis.generated.osmo.models import WorkflowStatus
+from specmock_apis.osmo.distributions import ALIVE_WORKFLOW_STATUSES, WORKFLOW_STATUS_WEIGHTS
 
 QUEUE_FAILURES = (WorkflowStatus.FAILED_SUBMISSION, WorkflowStatus.FAILED_QUEUE_TIMEOUT)  # never start
 QUEUED = (WorkflowStatus.PENDING, WorkflowStatus.WAITING)

@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from generated.osmo.models import DatasetStatus, DatasetType, ListOrder
-from mocks.osmo import buckets, catalog, dataset_query, generators
-from mocks.osmo.dataset_store import (
+from specmock.context import Context, ProblemError
+from specmock.engine.clock import as_utc
+from specmock.engine.rng import Rng
+from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType, ListOrder
+from specmock_apis.osmo import buckets, catalog, dataset_query, generators
+from specmock_apis.osmo.dataset_store import (
     ListQuery,
     find,
     found,
@@ -30,10 +33,7 @@ from mocks.osmo.dataset_store import (
     version_of,
     written,
 )
-from mocks.osmo.datasets import LATEST, datasets, empty_collection, latest_version, new_id, shown, when
-from specmock.context import Context, ProblemError
-from specmock.engine.clock import as_utc
-from specmock.engine.rng import Rng
+from specmock_apis.osmo.datasets import LATEST, datasets, empty_collection, latest_version, new_id, shown, when
 
 MAX_COUNT = 1000  # the real list caps count here
 QUERY_SCAN = 2000  # the newest datasets of a bucket that a query reads

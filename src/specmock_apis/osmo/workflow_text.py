@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import yaml
 
-from generated.osmo.models import TaskGroupStatus
-from mocks.osmo.records import Group, Task, Workflow
 from specmock.engine import values
 from specmock.engine.rng import Rng
+from specmock_apis.generated.osmo.models import TaskGroupStatus
+from specmock_apis.osmo.records import Group, Task, Workflow
 
 WORKFLOW = "workflow"  # the source of lines about the whole workflow rather than one task
 MAX_LINES_PER_TASK = 400  # a month-long task still answers a page of text, not megabytes
@@ -82,7 +83,7 @@ def spec_yaml(wf: Workflow, groups: tuple[Group, ...], template: bool) -> str:
     """The workflow spec the user submitted; the template form keeps the `{{ }}` placeholders."""
     name = "{{workflow_name}}" if template else wf.name
     lead = groups[0].tasks[0] if groups and groups[0].tasks else None
-    spec = {
+    spec: dict[str, Any] = {
         "workflow": {
             "name": name,
             "pool": wf.pool,

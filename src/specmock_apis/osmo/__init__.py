@@ -8,7 +8,7 @@ from specmock.registry import Generators
 generators = Generators("osmo")
 
 # Each module registers its operations on `generators` when imported.
-from mocks.osmo import (  # noqa: E402
+from specmock_apis.osmo import (  # noqa: E402
     dataset_endpoints,
     distributions,
     interactive,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from generated.osmo.models import TaskGroupStatus, WorkflowPriority, WorkflowStatus
-from mocks.osmo.distributions import ALIVE_WORKFLOW_STATUSES
 from specmock.engine.clock import as_utc
+from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowPriority, WorkflowStatus
+from specmock_apis.osmo.distributions import ALIVE_WORKFLOW_STATUSES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # workflow times are whole microseconds since this instant
 MICROSECOND = timedelta(microseconds=1)
@@ -77,7 +77,7 @@ class Workflow(NamedTuple):
     computed in and what the list writes out; the detail reads them as datetimes.
     """
 
-    index: int  # 0 is the newest workflow at the request's clock
+    index: int  # type: ignore[assignment]  # shadows tuple.index: 0 is the newest workflow at the request's clock
     slot: int  # absolute submission slot: what the workflow's identity and randomness are keyed on
     name: str
     uuid: str

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from generated.osmo.models import DatasetType
-from mocks.osmo.datasets import Datasets, datasets, empty_collection, listed, sort_time
 from specmock.context import Context, ProblemError
+from specmock_apis.generated.osmo.models import DatasetType
+from specmock_apis.osmo.datasets import Datasets, datasets, empty_collection, listed, sort_time
 
 ENTITY = "datasets"
 NAME_SCAN = 50_000  # datasets a name search reads per page before it settles for the matches seen

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from mocks.osmo import generators
 from specmock.context import Context
 from specmock.engine import values
 from specmock.engine.rng import Rng
+from specmock_apis.osmo import generators
 
 POOLS = generators.collection("pools", default=50, low=10, high=200)
 USERS = generators.collection("users", default=40, low=10, high=400)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mocks.osmo.container import Machine, gpu_model
 from specmock.engine.rng import Rng
+from specmock_apis.osmo.container import Machine, gpu_model
 
 DRIVER = "535.161.08"
 CUDA = "12.2"

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generated.osmo.models import BackendResourceType, DownloadType, PoolStatus
-from mocks.osmo import catalog, generators
-from mocks.osmo.pools import (
+from specmock.context import Context, ProblemError
+from specmock_apis.generated.osmo.models import BackendResourceType, DownloadType, PoolStatus
+from specmock_apis.osmo import catalog, generators
+from specmock_apis.osmo.pools import (
     NOTHING,
     Node,
     Pool,
@@ -37,7 +38,6 @@ from mocks.osmo.pools import (
     pool_totals,
     pools,
 )
-from specmock.context import Context, ProblemError
 
 KI_PER_GI = 1024 * 1024
 BYTES_PER_GI = 1024**3

@@ -14,18 +14,18 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from generated.osmo.models import WorkflowPriority, WorkflowStatus
-from mocks.osmo import catalog, generators
-from mocks.osmo.distributions import WORKFLOW_PRIORITY_WEIGHTS
-from mocks.osmo.groups import groups
-from mocks.osmo.lifecycle import LIFECYCLE, Classes, segments
-from mocks.osmo.lifecycle import fields as lifecycle_fields
-from mocks.osmo.naming import base36, prime_at_least, slot_of
-from mocks.osmo.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros, seconds
 from specmock.context import Context
 from specmock.engine import values
 from specmock.engine.collections import Categorical, Collection, Query, Timeline
 from specmock.engine.rng import Branch, pick
+from specmock_apis.generated.osmo.models import WorkflowPriority, WorkflowStatus
+from specmock_apis.osmo import catalog, generators
+from specmock_apis.osmo.distributions import WORKFLOW_PRIORITY_WEIGHTS
+from specmock_apis.osmo.groups import groups
+from specmock_apis.osmo.lifecycle import LIFECYCLE, Classes, segments
+from specmock_apis.osmo.lifecycle import fields as lifecycle_fields
+from specmock_apis.osmo.naming import base36, prime_at_least, slot_of
+from specmock_apis.osmo.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros, seconds
 
 __all__ = ["Group", "Task", "Workflow", "Workflows", "workflows"]
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from generated.osmo.models import PoolStatus
-from mocks.osmo import catalog
-from mocks.osmo.distributions import POOL_STATUS_WEIGHTS
 from specmock.context import Context
 from specmock.coverage import exhaustive
 from specmock.engine.rng import Rng
+from specmock_apis.generated.osmo.models import PoolStatus
+from specmock_apis.osmo import catalog
+from specmock_apis.osmo.distributions import POOL_STATUS_WEIGHTS
 
 
 class Quantities(NamedTuple):

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 PAIRS = tuple(a + b for a in DIGITS for b in DIGITS)  # two digits a step: every list entry's name has one
-SMALL = (*DIGITS, *PAIRS[36:])  # the numbers below 36 * 36, without a leading zero
+SMALL: tuple[str, ...] = (*DIGITS, *PAIRS[36:])  # the numbers below 36 * 36, without a leading zero
 
 
 def base36(number: int) -> str:

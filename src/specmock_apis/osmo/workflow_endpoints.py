@@ -12,10 +12,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from mocks.osmo import catalog, generators
-from mocks.osmo.records import EPOCH, micros
-from mocks.osmo.workflows import Group, Task, Workflow, Workflows, workflows
 from specmock.context import Context, ProblemError
+from specmock_apis.osmo import catalog, generators
+from specmock_apis.osmo.records import EPOCH, micros
+from specmock_apis.osmo.workflows import Group, Task, Workflow, Workflows, workflows
 
 MAX_LIMIT = 1000
 DASHBOARD = "https://osmo.example.com"

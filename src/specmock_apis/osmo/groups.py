@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from generated.osmo.models import TaskGroupStatus, WorkflowStatus
-from mocks.osmo import catalog
-from mocks.osmo.records import Group, Task, Workflow
 from specmock.engine import values
 from specmock.engine.rng import Rng
+from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowStatus
+from specmock_apis.osmo import catalog
+from specmock_apis.osmo.records import Group, Task, Workflow
 
 GROUP_PLANS = (
     ("train",),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mocks.osmo import catalog, generators
-from mocks.osmo.workflow_endpoints import found, invalid, when
-from mocks.osmo.workflows import CHANGES
 from specmock.context import Context
+from specmock_apis.osmo import catalog, generators
+from specmock_apis.osmo.workflow_endpoints import found, invalid, when
+from specmock_apis.osmo.workflows import CHANGES
 
 
 def _change(ctx: Context, name: str) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mocks.osmo import generators
-from mocks.osmo.workflow_endpoints import found
-from mocks.osmo.workflow_text import events, log_lines, select, spec_yaml
-from mocks.osmo.workflows import workflows
 from specmock.context import Context, ProblemError, Reply
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.workflow_endpoints import found
+from specmock_apis.osmo.workflow_text import events, log_lines, select, spec_yaml
+from specmock_apis.osmo.workflows import workflows
 
 
 def _text(body: str) -> Reply:

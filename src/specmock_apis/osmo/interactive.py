@@ -5,21 +5,21 @@ As in the real service, a session opens only on a RUNNING workflow's RUNNING tas
 service answers 410 or 425 otherwise; the spec declares only 422, so that is the refusal here,
 with the real service's message. Each session is kept in the state overlay under "sessions";
 its key is drawn from (seed, workflow, task, a counter in the store), so the same calls after a
-reset give the same keys. `router_address` points at this mock's router (mocks.osmo.router).
+reset give the same keys. `router_address` points at this mock's router (specmock_apis.osmo.router).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from generated.osmo.models import TaskGroupStatus, WorkflowStatus
-from mocks.osmo import catalog, generators
-from mocks.osmo.container import Machine
-from mocks.osmo.workflow_endpoints import found
-from mocks.osmo.workflows import Group, Task, Workflow, workflows
 from specmock.context import Context, ProblemError, Reply
 from specmock.engine import values
 from specmock.engine.rng import Rng
+from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowStatus
+from specmock_apis.osmo import catalog, generators
+from specmock_apis.osmo.container import Machine
+from specmock_apis.osmo.workflow_endpoints import found
+from specmock_apis.osmo.workflows import Group, Task, Workflow, workflows
 
 SESSIONS = "sessions"
 COUNTERS = "counters"

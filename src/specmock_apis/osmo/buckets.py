@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mocks.osmo import generators
 from specmock.context import Context
 from specmock.engine.rng import Rng
+from specmock_apis.osmo import generators
 
 BUCKETS = generators.collection("buckets", default=50, low=10, high=200)
 

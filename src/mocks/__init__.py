@@ -1,1 +1,0 @@
-"""Handwritten, spec-coupled generators for the bundled APIs."""
