@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from specmock.conformance.adapter import SpecValidator
 from specmock.spec import load_spec
+from specmock.spec.verdicts import SpecValidator
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "specs" / "osmo.yaml"

@@ -24,8 +24,10 @@ _NOW = parse_instant(NOW)
 def handler(operation_id: str) -> Callable[[Context], Any]:
     """The OSMO generator registered for an operation."""
     # imported here: importing the OSMO generators loads the whole mock, which other steps need not pay for
-    from specmock_apis.osmo import generators  # noqa: PLC0415
+    from specmock.generators import load_generators  # noqa: PLC0415
 
+    generators = load_generators("specmock_apis.osmo")
+    assert generators is not None
     return generators.handlers[operation_id]
 
 
@@ -33,7 +35,7 @@ def context(operation_id: str, params: Mapping[str, Any], total: int) -> Context
     """What the dispatcher hands a generator: parsed parameters, seed 0, the frozen clock, `total` workflows."""
     from specmock_apis.osmo.workflows import WORKFLOWS  # noqa: PLC0415
 
-    return Context("osmo", operation_id, params, None, 0, _NOW, {WORKFLOWS: total}, MemoryStore())
+    return Context("osmo", operation_id, params, None, 0, _NOW, {WORKFLOWS.name: total}, MemoryStore())
 
 
 def answer(operation_id: str, params: Mapping[str, Any], total: int) -> bytes:

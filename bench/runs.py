@@ -9,7 +9,7 @@ from bench import load, samples
 from bench.load import Load
 from bench.offsets import Plan
 from bench.report import yes_no
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 
 SPECMOCK = "specmock serve"
 CEILING = "ceiling (Starlette)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from bench.offsets import Plan
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 
 
 @dataclass

@@ -12,7 +12,7 @@ from bench import budget, offsets, osmo_app, osmo_calls
 from bench.report import Table, ratio
 from bench.targets import Measured
 from bench.timing import medians
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 
 TOTAL = 10**12
 NAMES = 1000  # details produced in turn: each a different workflow

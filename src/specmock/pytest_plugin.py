@@ -24,12 +24,12 @@ import pytest
 if TYPE_CHECKING:  # the plugin loads in every pytest run of the project: imports stay lazy
     import httpx
 
-    from specmock.conformance.adapter import SpecValidator
     from specmock.conformance.exercise import Call
     from specmock.conformance.runner import Conformance
     from specmock.server.dispatch import ApiRuntime
     from specmock.server.front import Front
     from specmock.spec import LoadedSpec, Operation
+    from specmock.spec.verdicts import SpecValidator
 
 MARKER = "specmock"
 
@@ -102,9 +102,9 @@ def _spec(path: Path) -> LoadedSpec:
 
 def _served(target: Target) -> Served:
     if target not in _SERVED:
-        from specmock.conformance.adapter import SpecValidator  # noqa: PLC0415
         from specmock.conformance.target import local_app  # noqa: PLC0415
         from specmock.server.settings import Settings  # noqa: PLC0415
+        from specmock.spec.verdicts import SpecValidator  # noqa: PLC0415
 
         spec = _spec(target.spec)
         local = local_app(target.spec, spec, Settings(seed=target.seed))

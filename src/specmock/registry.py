@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import FrameType
-from typing import Any, TypeVar
+from types import FrameType, ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from specmock.engine.rng import Branch, Rng
+
+if TYPE_CHECKING:
+    from specmock.context import Context
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +35,22 @@ class CollectionSize:
     def for_preset(self, preset: str) -> int:
         """The total for a preset name (low, default or high)."""
         return {"low": self.low, "default": self.default, "high": self.high}[preset]
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A declared collection of one API: its name and totals, stated once where it is declared."""
+
+    name: str
+    size: CollectionSize
+
+    def total(self, ctx: Context) -> int:
+        """How many items the collection holds for this request (`--volume api.name=N` or the preset's)."""
+        return ctx.volumes.get(self.name, self.size.default)
+
+    def of(self, volumes: Mapping[str, int]) -> int:
+        """The total in a mapping of collection totals, the default where it has none."""
+        return volumes.get(self.name, self.size.default)
 
 
 @dataclass(frozen=True)
@@ -53,13 +77,42 @@ class Generators:
         self.sites: dict[str, tuple[str, int]] = {}
         self.collections: dict[str, CollectionSize] = {}
         self.routes: list[ExtraRoute] = []
+        self._memos: list[Any] = []
 
-    def collection(self, name: str, default: int, low: int | None = None, high: int | None = None) -> str:
+    def collection(self, name: str, default: int, low: int | None = None, high: int | None = None) -> Volume:
         """Declare a collection and its totals per preset; `--volume api.name=N` overrides them."""
-        self.collections[name] = CollectionSize(
-            default, default if low is None else low, default if high is None else high
-        )
-        return name
+        if name in self.collections:
+            raise ValueError(f"collection {self.api}.{name} is declared twice")
+        size = CollectionSize(default, default if low is None else low, default if high is None else high)
+        self.collections[name] = size
+        return Volume(name, size)
+
+    def rng(self, seed: int, *path: object) -> Rng:
+        """The seeded generator for a path under this API: a package never spells its own name."""
+        return Rng.root(seed, self.api, *path)
+
+    def branch(self, seed: int, *path: object) -> Branch:
+        """Many seeded draws under one path of this API, one hash per item (see Branch)."""
+        return Branch(seed, self.api, *path)
+
+    def memo(self, maxsize: int = 16) -> Callable[[F], F]:
+        """Decorator: keep the answers of a pure function of (seed, ...) in a bounded cache.
+
+        Bounded because every `Prefer: seed=N` or volume asks for another entry; `clear_memos`
+        empties them all (tests, and a reload of the package).
+        """
+
+        def wrap(func: F) -> F:
+            cached = functools.lru_cache(maxsize=maxsize)(func)
+            self._memos.append(cached)
+            return cached  # type: ignore[return-value]
+
+        return wrap
+
+    def clear_memos(self) -> None:
+        """Empty every cache made with `memo`."""
+        for cached in self._memos:
+            cached.cache_clear()
 
     def operation(self, operation_id: str) -> Callable[[F], F]:
         """Decorator: the function answers this operation instead of schema-driven synthesis."""
@@ -117,3 +170,20 @@ class Generators:
             return func
 
         return register
+
+
+def load_generators(module_name: str) -> Generators | None:
+    """Import a generators module and, when it is a package, every module in it (sorted by name),
+    so registrations need no list of imports; the Generators object it defines, if any."""
+    module = importlib.import_module(module_name)
+    _import_all(module)
+    found = [v for v in vars(module).values() if isinstance(v, Generators)]
+    return found[0] if found else None
+
+
+def _import_all(package: ModuleType) -> None:
+    path = getattr(package, "__path__", None)
+    if path is None:
+        return
+    for info in sorted(pkgutil.iter_modules(path, package.__name__ + "."), key=lambda m: m.name):
+        _import_all(importlib.import_module(info.name))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from tests.osmo.conftest import client_for, conforms
 
 LIST = "/api/workflow"

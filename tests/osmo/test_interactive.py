@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from specmock_apis.osmo import catalog
 from specmock_apis.osmo.container import GPU_MODELS
 from tests.osmo.conftest import client_for, conforms

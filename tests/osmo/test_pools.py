@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from tests.osmo.conftest import client_for, conforms
 
 POOL, QUOTA, RESOURCES = "/api/pool", "/api/pool_quota", "/api/resources"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from specmock_apis.osmo import catalog
 from tests.osmo.conftest import client_for, conforms
 

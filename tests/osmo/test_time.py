@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from tests.osmo.conftest import client_for, conforms
 
 LIST = "/api/workflow"

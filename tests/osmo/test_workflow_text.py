@@ -11,7 +11,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from tests.osmo.conftest import client_for, conforms
 
 LIST = "/api/workflow"

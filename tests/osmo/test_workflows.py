@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from tests.osmo.conftest import SMALL, client_for, conforms
 from tests.server.conftest import FROZEN
 

@@ -7,10 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from specmock.config import load_config
-from specmock.conformance.adapter import SpecValidator
 from specmock.engine.clock import FrozenClock, parse_instant
 from specmock.server.app import create_app
 from specmock.server.settings import Settings
+from specmock.spec.verdicts import SpecValidator
 from tests.conftest import REPO
 from tests.server.conftest import FROZEN
 

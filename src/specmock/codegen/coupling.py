@@ -19,14 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel
 
 from specmock import coverage
 from specmock.codegen.writer import Generated
 from specmock.config import Config
-from specmock.registry import Generators
+from specmock.registry import load_generators
 
 _ENUM_ATTRS = frozenset(dir(Enum)) | {"value", "name", "_value_", "_name_"}
 
@@ -219,20 +218,19 @@ def runtime_problems(config: Config, generated: Generated, models: types.ModuleT
     with _project_imports(config, module_name, config.package):
         _install_models(config, generated.api.name, models)
         try:
-            module: Any = importlib.import_module(module_name)
+            registry = load_generators(module_name)
         except Exception as exc:  # noqa: BLE001 - any failure here is the generators' to report
             return [_import_failure(config, module_name, exc, _module_files(config, module_name))]
     operation_ids = {op.operation_id for op in generated.spec.index.operations}
-    registries = [v for v in vars(module).values() if isinstance(v, Generators)]
-    for registry in registries:
-        for op_id, (file, line) in registry.sites.items():
-            if op_id not in operation_ids:
-                problems.append(
-                    Problem(
-                        f"{_relative(config, file)}:{line}",
-                        f"{module_name} has a generator for operation {op_id!r}, which {source} no longer has",
-                    )
+    sites = registry.sites.items() if registry is not None else ()
+    for op_id, (file, line) in sites:
+        if op_id not in operation_ids:
+            problems.append(
+                Problem(
+                    f"{_relative(config, file)}:{line}",
+                    f"{module_name} has a generator for operation {op_id!r}, which {source} no longer has",
                 )
+            )
     for declared in coverage.declarations():
         enum = getattr(models, declared.enum, None)
         where = f"{_relative(config, declared.file)}:{declared.line}"

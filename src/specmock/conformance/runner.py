@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 
-from specmock.conformance.adapter import SpecValidator, Violation
 from specmock.conformance.exercise import Call, Planner
 from specmock.conformance.harvest import Harvest, json_body
 from specmock.engine.synth import Synthesizer
 from specmock.server.negotiate import default_status, status_number
 from specmock.spec import LoadedSpec, Operation
+from specmock.spec.verdicts import SpecValidator, Violation
 
 Listener = Callable[["OperationResult", int, int], None]
 _ORDER = {"get": 0, "head": 0, "options": 1, "trace": 1, "post": 2, "put": 2, "patch": 2, "delete": 3}

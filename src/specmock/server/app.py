@@ -7,6 +7,7 @@ import importlib.util
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from specmock.config import ApiConfig, Config
 from specmock.engine.clock import Clock, RealClock
 from specmock.engine.state import MemoryStore, Store
 from specmock.errors import ConfigError
-from specmock.registry import Generators
+from specmock.registry import load_generators
 from specmock.server.admin import admin_routes
 from specmock.server.direct import DirectRouter, direct_routes
 from specmock.server.dispatch import ApiRuntime, Dispatcher
@@ -39,9 +40,9 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
 
 
-def _import(module: str, what: str) -> Any:
+def _import(module: str, what: str, load: Callable[[str], Any] = importlib.import_module) -> Any:
     try:
-        return importlib.import_module(module)
+        return load(module)
     except ModuleNotFoundError as exc:
         if exc.name is not None and module.startswith(exc.name):
             raise ConfigError(f"{what}: module {module!r} not found ({exc})") from None
@@ -66,9 +67,7 @@ def load_api(config: Config, api: ApiConfig) -> Loaded:
         raise ConfigError(f"{api.name}: run `specmock codegen` first: module {routes!r} not found")
     generators = None
     if api.generators is not None:
-        module = _import(api.generators, f"{api.name}: generators")
-        registered = [v for v in vars(module).values() if isinstance(v, Generators)]
-        generators = registered[0] if registered else None
+        generators = _import(api.generators, f"{api.name}: generators", load_generators)
     return Loaded(ApiRuntime(api.name, spec, generators), routes, current, warnings)
 
 

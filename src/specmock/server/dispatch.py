@@ -62,7 +62,7 @@ class ApiRuntime:
         """The openapi-core validator, built on first use."""
         with self.lock:
             if self._validator is None:
-                from specmock.conformance.adapter import SpecValidator  # noqa: PLC0415 - slow, optional
+                from specmock.spec.verdicts import SpecValidator  # noqa: PLC0415 - slow, optional
 
                 self._validator = SpecValidator(self.spec.document)
             return self._validator

@@ -1,36 +1,10 @@
 """Generators for the OSMO API (specs/osmo.yaml).
 
-Operations without a generator here are answered by schema-driven synthesis.
+Every module of this package is imported when the API is loaded, so a module registers its
+operations on `generators` just by being here. Operations without a generator are answered by
+schema-driven synthesis.
 """
 
-from specmock.registry import Generators
+from specmock.generators import Generators
 
 generators = Generators("osmo")
-
-# Each module registers its operations on `generators` when imported.
-from specmock_apis.osmo import (  # noqa: E402
-    dataset_endpoints,
-    distributions,
-    interactive,
-    pool_endpoints,
-    profile,
-    router,
-    task_endpoints,
-    text_endpoints,
-    workflow_actions,
-    workflow_endpoints,
-)
-
-__all__ = [
-    "dataset_endpoints",
-    "distributions",
-    "generators",
-    "interactive",
-    "pool_endpoints",
-    "profile",
-    "router",
-    "task_endpoints",
-    "text_endpoints",
-    "workflow_actions",
-    "workflow_endpoints",
-]

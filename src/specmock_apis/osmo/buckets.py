@@ -10,10 +10,8 @@ and azure://account/container/path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from specmock.context import Context
-from specmock.engine.rng import Rng
+from specmock.generators import Context
 from specmock_apis.osmo import generators
 
 BUCKETS = generators.collection("buckets", default=50, low=10, high=200)
@@ -81,9 +79,9 @@ class Bucket:
         return f"https://{account}.blob.core.windows.net/{path}".rstrip("/")
 
 
-@lru_cache(maxsize=16)  # per seed: each Prefer: seed=N would otherwise stay
+@generators.memo(maxsize=16)  # per seed: each Prefer: seed=N would otherwise stay
 def _stems(seed: int) -> tuple[str, ...]:
-    return tuple(Rng.root(seed, "osmo", "bucket-stems").shuffled(STEMS, "order"))
+    return tuple(generators.rng(seed, "bucket-stems").shuffled(STEMS, "order"))
 
 
 def bucket_name(seed: int, index: int) -> str:
@@ -105,10 +103,10 @@ def bucket_index(seed: int, name: str) -> int | None:
     return rounds * len(stems) + stems.index(stem)
 
 
-@lru_cache(maxsize=4096)
+@generators.memo(maxsize=4096)
 def build(seed: int, index: int) -> Bucket:
     """Bucket `index` of a seed."""
-    rng = Rng.root(seed, "osmo", "bucket", index)
+    rng = generators.rng(seed, "bucket", index)
     name = bucket_name(seed, index)
     scheme = rng.weighted(SCHEMES, "scheme")
     region = rng.choice(S3_REGIONS, "region") if scheme == "s3" else "us-central1" if scheme == "gs" else ""
@@ -134,7 +132,7 @@ def build(seed: int, index: int) -> Bucket:
 
 def total(ctx: Context) -> int:
     """How many buckets this request's volume has (at least the default one)."""
-    return max(1, ctx.volume(BUCKETS, 50))
+    return max(1, BUCKETS.total(ctx))
 
 
 def names(ctx: Context, limit: int | None = None) -> tuple[str, ...]:

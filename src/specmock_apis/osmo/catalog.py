@@ -7,11 +7,7 @@ through a small cached table, never a scan of a collection.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from specmock.context import Context
-from specmock.engine import values
-from specmock.engine.rng import Rng
+from specmock.generators import Context, values
 from specmock_apis.osmo import generators
 
 POOLS = generators.collection("pools", default=50, low=10, high=200)
@@ -25,10 +21,10 @@ POOL_KINDS = ("train", "infer", "dev", "eval", "batch", "research")
 SITES = ("us-west", "us-east", "eu-central", "ap-south")
 
 
-@lru_cache(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
+@generators.memo(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
 def user_names(seed: int, total: int) -> tuple[str, ...]:
     """The users: the signed-in developer first, then `total - 1` distinct logins."""
-    rng = Rng.root(seed, "osmo", "users")
+    rng = generators.rng(seed, "users")
     names = [CURRENT_USER]
     attempt = 0
     while len(names) < total:
@@ -39,10 +35,10 @@ def user_names(seed: int, total: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-@lru_cache(maxsize=16)
+@generators.memo(maxsize=16)
 def pool_names(seed: int, total: int) -> tuple[str, ...]:
     """The pools, e.g. `us-west-train-a100-3`: site, purpose, GPU family and a number."""
-    rng = Rng.root(seed, "osmo", "pools")
+    rng = generators.rng(seed, "pools")
     names = []
     for index in range(total):
         site = rng.choice(SITES, "site", index)
@@ -54,12 +50,12 @@ def pool_names(seed: int, total: int) -> tuple[str, ...]:
 
 def users(ctx: Context) -> tuple[str, ...]:
     """The users of this request's seed and volume."""
-    return user_names(ctx.seed, max(1, ctx.volume(USERS, 40)))
+    return user_names(ctx.seed, max(1, USERS.total(ctx)))
 
 
 def pools(ctx: Context) -> tuple[str, ...]:
     """The pools of this request's seed and volume."""
-    return pool_names(ctx.seed, max(1, ctx.volume(POOLS, 50)))
+    return pool_names(ctx.seed, max(1, POOLS.total(ctx)))
 
 
 def gpu_type(pool: str) -> str:
@@ -70,7 +66,7 @@ def gpu_type(pool: str) -> str:
 
 def nodes_per_pool(ctx: Context) -> int:
     """How many nodes (resources) each pool has for this request's volume."""
-    return max(1, ctx.volume(NODES, 50))
+    return max(1, NODES.total(ctx))
 
 
 def node_name(pool: str, index: int) -> str:

@@ -8,10 +8,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
-from specmock.engine.rng import Rng
+from specmock_apis.osmo import generators
 
 WORKSPACE = "/workspace"
 PYTHON_VERSION = "3.10.12"
@@ -97,7 +96,7 @@ class Machine:
         return cls(**{**data, "groups": groups})
 
 
-@lru_cache(maxsize=64)  # per session's machine: sessions come and go
+@generators.memo(maxsize=64)  # per session's machine: sessions come and go
 def files(machine: Machine) -> dict[str, str]:
     """Every file of the container: absolute path -> text."""
     home = machine.home
@@ -136,7 +135,7 @@ def files(machine: Machine) -> dict[str, str]:
     return tree
 
 
-@lru_cache(maxsize=64)
+@generators.memo(maxsize=64)
 def directories(machine: Machine) -> dict[str, None]:
     """Every directory (an ordered set): the parents of every file, the standard empty ones, the root."""
     found = {"/": None}
@@ -186,7 +185,7 @@ def _train_py(m: Machine) -> str:
 
 
 def _manifest(m: Machine) -> str:
-    rng = Rng.root(m.seed, "osmo", "terminal", m.workflow, "manifest")
+    rng = generators.rng(m.seed, "terminal", m.workflow, "manifest")
     shards = rng.integer(3, 6, "shards")
     return "".join(
         f'{{"shard": "shard-{i:04d}.tar", "samples": {rng.integer(8_000, 12_000, "samples", i)}}}\n'
@@ -195,12 +194,12 @@ def _manifest(m: Machine) -> str:
 
 
 def _checkpoint(m: Machine) -> str:
-    step = Rng.root(m.seed, "osmo", "terminal", m.workflow, m.task).integer(100, 20_000, "step")
+    step = generators.rng(m.seed, "terminal", m.workflow, m.task).integer(100, 20_000, "step")
     return f'{{"step": {step}, "path": "{WORKSPACE}/checkpoints/step-{step:06d}.pt"}}\n'
 
 
 def _log(m: Machine) -> str:
-    rng = Rng.root(m.seed, "osmo", "terminal", m.workflow, m.task, "log")
+    rng = generators.rng(m.seed, "terminal", m.workflow, m.task, "log")
     out = [f"[{m.started}] {m.task}: starting on {m.node} with {m.gpus} GPU(s)\n"]
     loss = rng.uniform(2.5, 4.0, "loss")
     for k in range(1, 6):

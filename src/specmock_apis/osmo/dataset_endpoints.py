@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from specmock.context import Context, ProblemError
-from specmock.engine.clock import as_utc
-from specmock.engine.rng import Rng
+from specmock.generators import Context, ProblemError, as_utc
 from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType, ListOrder
 from specmock_apis.osmo import buckets, catalog, dataset_query, generators
 from specmock_apis.osmo.dataset_store import (
@@ -442,7 +440,7 @@ def create_collection(ctx: Context) -> None:
     if find(ctx, bucket, name) is not None:
         raise refused(["path", "name"], f"Name {name} is already being used.")
     # a new id per (bucket, name, instant): a collection made again after a removal is a new one
-    made = Rng.root(ctx.seed, ctx.api, "collection", bucket, name, ctx.now.isoformat())
+    made = generators.rng(ctx.seed, "collection", bucket, name, ctx.now.isoformat())
     save(
         ctx,
         {

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from specmock.engine.clock import as_utc
+from specmock.generators import as_utc
 from specmock_apis.generated.osmo.models import DatasetType
 from specmock_apis.osmo.datasets import when
 

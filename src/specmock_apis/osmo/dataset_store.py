@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from specmock.context import Context, ProblemError
+from specmock.generators import Context, ProblemError
 from specmock_apis.generated.osmo.models import DatasetType
 from specmock_apis.osmo.datasets import Datasets, datasets, empty_collection, listed, sort_time
 

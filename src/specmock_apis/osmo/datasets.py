@@ -19,14 +19,9 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from specmock.context import Context
-from specmock.coverage import exhaustive
-from specmock.engine import values
-from specmock.engine.collections import Categorical, Collection, Timeline
-from specmock.engine.rng import Rng
+from specmock.generators import Categorical, Collection, Context, Rng, Timeline, exhaustive, values
 from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType
 from specmock_apis.osmo import buckets, catalog, generators
 from specmock_apis.osmo.naming import base36, prime_at_least, slot_of
@@ -170,7 +165,7 @@ class Layout:
         )
 
 
-@lru_cache(maxsize=32)
+@generators.memo(maxsize=32)
 def _layout(seed: int, total: int, holders: tuple[str, ...], users: tuple[str, ...]) -> Layout:
     return Layout(seed, total, holders, users)
 
@@ -204,7 +199,7 @@ class Datasets:
 
     def rng(self, index: int) -> Rng:
         """The root of every value of the dataset at `index` (keyed by its slot, so it never changes)."""
-        return Rng.root(self.seed, "osmo", "dataset", self.slot(index))
+        return generators.rng(self.seed, "dataset", self.slot(index))
 
     def kind(self, index: int) -> str:
         """DATASET or COLLECTION."""
@@ -366,5 +361,5 @@ class Datasets:
 def datasets(ctx: Context) -> Datasets:
     """The base datasets as this request sees them (the layout is built once per seed and volumes)."""
     holders = buckets.names(ctx, MAX_HOLDING_BUCKETS)
-    layout = _layout(ctx.seed, ctx.volume(DATASETS, 100), holders, catalog.users(ctx))
+    layout = _layout(ctx.seed, DATASETS.total(ctx), holders, catalog.users(ctx))
     return Datasets(layout, ctx.now)

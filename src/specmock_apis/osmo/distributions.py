@@ -4,7 +4,7 @@ Every mapping is declared exhaustive: when specs/osmo.yaml adds, renames or drop
 `specmock check` names the value and this file.
 """
 
-from specmock.coverage import exhaustive
+from specmock.generators import exhaustive
 from specmock_apis.generated.osmo.models import PoolStatus, WorkflowPriority, WorkflowStatus
 
 # The seed's mix: RUNNING 20%, COMPLETED 35%, PENDING 7%, the rest spread over the failures.

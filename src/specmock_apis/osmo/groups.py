@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from specmock.engine import values
-from specmock.engine.rng import Rng
+from specmock.generators import Rng, values
 from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowStatus
-from specmock_apis.osmo import catalog
+from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.records import Group, Task, Workflow
 
 GROUP_PLANS = (
@@ -56,7 +55,7 @@ FAILURE_MESSAGES = {
 
 def groups(wf: Workflow, seed: int, now: datetime, nodes: int) -> tuple[Group, ...]:
     """The workflow's groups in plan order, with their tasks, as they stand at `now`."""
-    rng = Rng.root(seed, "osmo", "workflow", wf.slot, "groups")
+    rng = generators.rng(seed, "workflow", wf.slot, "groups")
     plan = rng.choice(GROUP_PLANS, "plan")
     windows = _windows(wf, len(plan), rng)
     out = []

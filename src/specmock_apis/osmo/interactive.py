@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from specmock.context import Context, ProblemError, Reply
-from specmock.engine import values
-from specmock.engine.rng import Rng
+from specmock.generators import Context, ProblemError, Reply, values
 from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowStatus
 from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.container import Machine
@@ -90,7 +88,7 @@ def open_session(ctx: Context, kind: str, wf: Workflow, group: Group, task: Task
     """Keep a new session in the store; its RouterResponse."""
     count = int(ctx.store.get(ctx.api, COUNTERS, SESSIONS) or 0) + 1
     ctx.store.put(ctx.api, COUNTERS, SESSIONS, count)
-    rng = Rng.root(ctx.seed, ctx.api, "session", wf.name, task.name, count)
+    rng = generators.rng(ctx.seed, "session", wf.name, task.name, count)
     # the real service's keys are the action's name and a unique id
     key = f"{kind.upper()}-{values.hex_digest(rng, 'key', 32)}"
     response = {

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
-from specmock.engine.collections import Categorical
+from specmock.generators import Categorical
 from specmock_apis.generated.osmo.models import WorkflowStatus
 from specmock_apis.osmo.distributions import ALIVE_WORKFLOW_STATUSES, WORKFLOW_STATUS_WEIGHTS
 

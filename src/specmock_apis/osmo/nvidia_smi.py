@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from specmock.engine.rng import Rng
+from specmock.generators import Rng
+from specmock_apis.osmo import generators
 from specmock_apis.osmo.container import Machine, gpu_model
 
 DRIVER = "535.161.08"
@@ -17,7 +18,7 @@ CUDA = "12.2"
 def report(m: Machine, args: list[str], now: datetime) -> tuple[str, int]:
     """nvidia-smi's answer for a machine: its GPUs' table (or `-L` list) and exit status."""
     model = gpu_model(m.gpu_type)
-    rng = Rng.root(m.seed, "osmo", "terminal", m.workflow, m.task, "gpus")
+    rng = generators.rng(m.seed, "terminal", m.workflow, m.task, "gpus")
     if args in (["-L"], ["--list-gpus"]):
         return "".join(f"GPU {i}: {model.name} (UUID: GPU-{_uuid(rng, i)})\n" for i in range(m.gpus)), 0
     rule = "+" + "-" * 41 + "+" + "-" * 22 + "+" + "-" * 22 + "+"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from specmock.context import Context, ProblemError
+from specmock.generators import Context, ProblemError
 from specmock_apis.generated.osmo.models import BackendResourceType, DownloadType, PoolStatus
 from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.pools import (

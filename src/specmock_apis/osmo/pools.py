@@ -1,7 +1,7 @@
 """OSMO pools and their nodes: pure functions of (seed, pool name, node index).
 
 A pool's GPU model comes from its name (`catalog.gpu_type`); its status, platforms and quota from
-`Rng.root(seed, "osmo", "pool", name)`; node i from `Rng.root(seed, "osmo", "node", name, i)`. Node
+`generators.rng(seed, "pool", name)`; node i from `generators.rng(seed, "node", name, i)`. Node
 quantities are whole GiB, cores and GPUs, so every sum (node -> pool/platform -> pool -> all pools)
 is exact. Each node belongs to one pool and one platform of it (resource type RESERVED), so pools
 never share capacity. A pool's totals are computed once per (seed, pool, nodes per pool) and
@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
-from specmock.context import Context
-from specmock.coverage import exhaustive
-from specmock.engine.rng import Rng
+from specmock.generators import Context, Rng, exhaustive
 from specmock_apis.generated.osmo.models import PoolStatus
-from specmock_apis.osmo import catalog
+from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.distributions import POOL_STATUS_WEIGHTS
 
 
@@ -161,10 +158,10 @@ def backend_of(pool: str) -> str:
     return pool.rsplit("-", 1)[0]
 
 
-@lru_cache(maxsize=256)
+@generators.memo(maxsize=256)
 def pool(seed: int, name: str) -> Pool:
     """The pool of this name (which must be one of the catalog's)."""
-    rng = Rng.root(seed, "osmo", "pool", name)
+    rng = generators.rng(seed, "pool", name)
     gpu_type = catalog.gpu_type(name)
     share = rng.choice((None, 0.25, 0.5, 0.75, 1.0), "guarantee")
     return Pool(
@@ -182,7 +179,7 @@ def pool(seed: int, name: str) -> Pool:
     )
 
 
-@lru_cache(maxsize=16)  # per seed and volume
+@generators.memo(maxsize=16)  # per seed and volume
 def _pool_index(seed: int, total: int) -> dict[str, int]:
     return {name: i for i, name in enumerate(catalog.pool_names(seed, total))}
 
@@ -201,7 +198,7 @@ def find_pool(ctx: Context, name: str) -> Pool | None:
 
 def node(seed: int, p: Pool, index: int) -> Node:
     """Node `index` of pool `p`: hardware from its platform, usage from the pool's status."""
-    rng = Rng.root(seed, "osmo", "node", p.name, index)
+    rng = generators.rng(seed, "node", p.name, index)
     platform = CPU_HARDWARE.platform if p.cpu_platform and index > 0 and rng.chance(0.15, "cpu") else p.platforms[0]
     hw = p.hardware_of(platform)
     state = NODE_STATES[p.status]
@@ -259,7 +256,7 @@ class Totals:
     protected_gpus: int
 
 
-@lru_cache(maxsize=256)
+@generators.memo(maxsize=256)
 def totals(seed: int, p: Pool, nodes: int) -> Totals:
     """The sums over the pool's `nodes` nodes (built one at a time, never kept)."""
     platforms = {name: (NOTHING, NOTHING) for name in p.platforms}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from specmock.context import Context
-from specmock.engine import values
+from specmock.generators import Context, values
 from specmock_apis.osmo import catalog, generators
 
 ENTITY = "profiles"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from specmock.engine.clock import as_utc
+from specmock.generators import as_utc
 from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowPriority, WorkflowStatus
 from specmock_apis.osmo.distributions import ALIVE_WORKFLOW_STATUSES
 

@@ -24,8 +24,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from specmock.context import Context, ProblemError, Reply
-from specmock.engine.rng import Rng
+from specmock.generators import Context, ProblemError, Reply
 from specmock_apis.osmo import generators
 from specmock_apis.osmo.container import WORKSPACE, Machine, files
 from specmock_apis.osmo.interactive import SESSIONS, refused, session
@@ -257,7 +256,7 @@ def page(record: dict[str, Any]) -> str:
 
 def _service_body(service: str, m: Machine) -> str:
     if service == "TensorBoard":
-        rng = Rng.root(m.seed, "osmo", "tensorboard", m.workflow, m.task)
+        rng = generators.rng(m.seed, "tensorboard", m.workflow, m.task)
         loss = rng.uniform(2.5, 4.0, "loss")
         rows = []
         for k in range(1, 6):

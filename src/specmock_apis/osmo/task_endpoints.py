@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from specmock.context import Context
-from specmock.engine.clock import as_utc
+from specmock.generators import Context, as_utc
 from specmock_apis.osmo import generators
 from specmock_apis.osmo.workflow_endpoints import DASHBOARD, list_filters, page_bounds, when
 from specmock_apis.osmo.workflows import Task, Workflow, Workflows, workflows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specmock.context import Context, ProblemError, Reply
+from specmock.generators import Context, ProblemError, Reply
 from specmock_apis.osmo import generators
 from specmock_apis.osmo.workflow_endpoints import found
 from specmock_apis.osmo.workflow_text import events, log_lines, select, spec_yaml

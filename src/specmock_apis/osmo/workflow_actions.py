@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from specmock.context import Context
+from specmock.generators import Context
 from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.workflow_endpoints import found, invalid, when
 from specmock_apis.osmo.workflows import CHANGES

@@ -9,10 +9,9 @@ header, else the signed-in default user); `pools` restricts to those pools.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
-from specmock.context import Context, ProblemError
+from specmock.generators import Context, ProblemError
 from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.records import EPOCH, micros
 from specmock_apis.osmo.workflows import Group, Task, Workflow, Workflows, workflows
@@ -47,7 +46,7 @@ def when(value: datetime | None) -> str | None:
     return None if value is None else iso(micros(value))
 
 
-@lru_cache(maxsize=4096)
+@generators.memo(maxsize=4096)
 def _hour(hours: int) -> str:
     """`YYYY-MM-DDTHH:` of the hour that many hours after EPOCH."""
     days, hour = divmod(hours, 24)

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from specmock.engine import values
-from specmock.engine.rng import Rng
+from specmock.generators import Rng, values
 from specmock_apis.generated.osmo.models import TaskGroupStatus
+from specmock_apis.osmo import generators
 from specmock_apis.osmo.records import Group, Task, Workflow
 
 WORKFLOW = "workflow"  # the source of lines about the whole workflow rather than one task
@@ -134,7 +134,7 @@ def log_lines(wf: Workflow, groups: tuple[Group, ...], seed: int, now: datetime)
         lines.append(Line(wf.end_time, WORKFLOW, f"[osmo] Workflow {wf.name} finished: {wf.status.value}", failed))
     for group in groups:
         for task in group.tasks:
-            lines.extend(_task_lines(wf, group, task, Rng.root(seed, "osmo", "logs", wf.index, task.name), now))
+            lines.extend(_task_lines(wf, group, task, generators.rng(seed, "logs", wf.index, task.name), now))
     lines.sort(key=lambda line: line.at)
     return lines
 

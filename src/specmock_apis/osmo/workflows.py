@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from specmock.context import Context
-from specmock.engine import values
-from specmock.engine.collections import Categorical, Collection, Query, Timeline
-from specmock.engine.rng import Branch, pick
+from specmock.generators import Categorical, Collection, Context, Query, Timeline, pick, values
 from specmock_apis.generated.osmo.models import WorkflowPriority, WorkflowStatus
 from specmock_apis.osmo import catalog, generators
 from specmock_apis.osmo.distributions import WORKFLOW_PRIORITY_WEIGHTS
@@ -86,7 +82,7 @@ class Layout:
         self.users_at, self.pools_at = coll.pattern("user"), coll.pattern("pool")
         self.tags_at = tuple(() if t == NO_TAG else (t,) for t in coll.pattern("tag"))
         self.step = self.spacing // MICROSECOND
-        self.ids = Branch(seed, "osmo", "workflow")
+        self.ids = generators.branch(seed, "workflow")
 
     def identity(self, slot: int) -> tuple[str, str, str, int]:
         """The name, uuid, project and app version of the workflow in `slot`, all from one hash.
@@ -116,7 +112,7 @@ def _unbound(index: int) -> Workflow:
     raise RuntimeError("workflows are built by a Workflows view, which knows the clock")
 
 
-@lru_cache(maxsize=PLANS)
+@generators.memo(maxsize=PLANS)
 def _plan(
     layout: Layout, total: int, statuses: tuple[str, ...], filters: tuple[tuple[str, tuple[str, ...]], ...]
 ) -> tuple[tuple[int, int, Query], ...]:
@@ -126,7 +122,7 @@ def _plan(
     return tuple((lo, hi, layout.collection.query(clauses)) for lo, hi, clauses in segments(pieces, base))
 
 
-@lru_cache(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
+@generators.memo(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
 def _layout(seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], nodes: int) -> Layout:
     return Layout(seed, total, users, pools, nodes)
 
@@ -318,6 +314,6 @@ class Workflows:
 
 def workflows(ctx: Context) -> Workflows:
     """The workflows this request sees, at its clock (the layout is built once and cached)."""
-    total = ctx.volume(WORKFLOWS, 10_000)
+    total = WORKFLOWS.total(ctx)
     layout = _layout(ctx.seed, total, catalog.users(ctx), catalog.pools(ctx), catalog.nodes_per_pool(ctx))
     return Workflows(layout, ctx.now, dict(ctx.store.items(ctx.api, CHANGES)))

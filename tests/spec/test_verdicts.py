@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 
 
 def document(version: str = "3.1.0", servers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
