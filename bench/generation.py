@@ -22,8 +22,8 @@ MEDIA = osmo_calls.MEDIA
 def list_pages(total: int = TOTAL) -> tuple[Callable[[int], list[dict[str, Any]]], Callable[[int], bytes]]:
     """(page k as list entries, page k as response bytes) through the OSMO generator, k-th unique offset."""
     # imported here: importing the OSMO generators loads the whole mock, which the other steps need not pay for
-    from specmock_apis.osmo.workflow_endpoints import list_entry, list_filters  # noqa: PLC0415
-    from specmock_apis.osmo.workflows import workflows  # noqa: PLC0415
+    from specmock_apis.osmo.api.workflow import list_entry, list_filters  # noqa: PLC0415
+    from specmock_apis.osmo.data.workflows import workflows  # noqa: PLC0415
 
     ctx = osmo_calls.context(osmo_calls.LIST, {"all_users": True, "limit": offsets.LIMIT}, total)
     view = workflows(ctx)

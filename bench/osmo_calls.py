@@ -33,7 +33,7 @@ def handler(operation_id: str) -> Callable[[Context], Any]:
 
 def context(operation_id: str, params: Mapping[str, Any], total: int) -> Context:
     """What the dispatcher hands a generator: parsed parameters, seed 0, the frozen clock, `total` workflows."""
-    from specmock_apis.osmo.workflows import WORKFLOWS  # noqa: PLC0415
+    from specmock_apis.osmo.data.workflows import WORKFLOWS  # noqa: PLC0415
 
     return Context("osmo", operation_id, params, None, 0, _NOW, {WORKFLOWS.name: total}, MemoryStore())
 

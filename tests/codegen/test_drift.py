@@ -103,7 +103,7 @@ def test_osmo_rename_in_a_copy_names_workflow_status(tmp_path: Path) -> None:
     assert (
         "specmock_apis.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
     )
-    assert "src/specmock_apis/osmo/distributions.py" in result.out
+    assert "src/specmock_apis/osmo/data/distributions.py" in result.out
 
 
 def test_osmo_removal_after_codegen_names_the_generators(tmp_path: Path) -> None:
@@ -126,4 +126,4 @@ def test_osmo_removal_after_codegen_names_the_generators(tmp_path: Path) -> None
     assert (
         "specmock_apis.osmo uses WorkflowStatus.FAILED_PREEMPTED, which specs/osmo.yaml no longer defines" in result.out
     )
-    assert "src/specmock_apis/osmo/distributions.py" in result.out
+    assert "src/specmock_apis/osmo/data/distributions.py" in result.out

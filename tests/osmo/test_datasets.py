@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from specmock.spec.verdicts import SpecValidator
-from specmock_apis.osmo import catalog
+from specmock_apis.osmo.data import catalog
 from tests.osmo.conftest import client_for, conforms
 
 LIST = "/api/bucket/list_dataset"

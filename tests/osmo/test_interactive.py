@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from specmock.spec.verdicts import SpecValidator
-from specmock_apis.osmo import catalog
-from specmock_apis.osmo.container import GPU_MODELS
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.sim.container import GPU_MODELS
 from tests.osmo.conftest import client_for, conforms
 
 BASE = "/api/workflow"

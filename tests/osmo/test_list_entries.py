@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from specmock_apis.osmo import catalog
-from specmock_apis.osmo.naming import base36
-from specmock_apis.osmo.records import EPOCH, instant, micros, seconds
-from specmock_apis.osmo.workflow_endpoints import iso, list_entry, when
-from specmock_apis.osmo.workflows import Workflows, _layout
+from specmock_apis.osmo.api.workflow import iso, list_entry, when
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.naming import base36
+from specmock_apis.osmo.data.records import EPOCH, instant, micros, seconds
+from specmock_apis.osmo.data.workflows import Workflows, _layout
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

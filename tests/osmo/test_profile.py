@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from specmock.spec.verdicts import SpecValidator
-from specmock_apis.osmo import catalog
+from specmock_apis.osmo.data import catalog
 from tests.osmo.conftest import client_for, conforms
 
 SETTINGS = "/api/profile/settings"

@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 from specmock.generators import Context, Rng, exhaustive
 from specmock_apis.generated.osmo.models import PoolStatus
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.distributions import POOL_STATUS_WEIGHTS
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.distributions import POOL_STATUS_WEIGHTS
 
 
 class Quantities(NamedTuple):

@@ -16,8 +16,8 @@ from typing import Any
 
 from specmock.generators import Context, as_utc
 from specmock_apis.osmo import generators
-from specmock_apis.osmo.workflow_endpoints import DASHBOARD, list_filters, page_bounds, when
-from specmock_apis.osmo.workflows import Task, Workflow, Workflows, workflows
+from specmock_apis.osmo.api.workflow import DASHBOARD, list_filters, page_bounds, when
+from specmock_apis.osmo.data.workflows import Task, Workflow, Workflows, workflows
 
 SCAN_LIMIT = 5_000  # workflows walked per request, newest first
 CHUNK = 200

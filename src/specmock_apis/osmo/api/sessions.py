@@ -5,7 +5,7 @@ As in the real service, a session opens only on a RUNNING workflow's RUNNING tas
 service answers 410 or 425 otherwise; the spec declares only 422, so that is the refusal here,
 with the real service's message. Each session is kept in the state overlay under "sessions";
 its key is drawn from (seed, workflow, task, a counter in the store), so the same calls after a
-reset give the same keys. `router_address` points at this mock's router (specmock_apis.osmo.router).
+reset give the same keys. `router_address` points at this mock's router (specmock_apis.osmo.sim.router).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 from specmock.generators import Context, ProblemError, Reply, values
 from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowStatus
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.container import Machine
-from specmock_apis.osmo.workflow_endpoints import found
-from specmock_apis.osmo.workflows import Group, Task, Workflow, workflows
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.api.workflow import found
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.workflows import Group, Task, Workflow, workflows
+from specmock_apis.osmo.sim.container import Machine
 
 SESSIONS = "sessions"
 COUNTERS = "counters"

@@ -15,13 +15,14 @@ from typing import Any
 
 from specmock.generators import Categorical, Collection, Context, Query, Timeline, pick, values
 from specmock_apis.generated.osmo.models import WorkflowPriority, WorkflowStatus
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.distributions import WORKFLOW_PRIORITY_WEIGHTS
-from specmock_apis.osmo.groups import groups
-from specmock_apis.osmo.lifecycle import LIFECYCLE, Classes, segments
-from specmock_apis.osmo.lifecycle import fields as lifecycle_fields
-from specmock_apis.osmo.naming import base36, prime_at_least, slot_of
-from specmock_apis.osmo.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros, seconds
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.distributions import WORKFLOW_PRIORITY_WEIGHTS
+from specmock_apis.osmo.data.groups import groups
+from specmock_apis.osmo.data.lifecycle import LIFECYCLE, Classes, segments
+from specmock_apis.osmo.data.lifecycle import fields as lifecycle_fields
+from specmock_apis.osmo.data.naming import base36, prime_at_least, slot_of
+from specmock_apis.osmo.data.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros, seconds
 
 __all__ = ["Group", "Task", "Workflow", "Workflows", "workflows"]
 

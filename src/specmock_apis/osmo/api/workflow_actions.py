@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.generators import Context
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.workflow_endpoints import found, invalid, when
-from specmock_apis.osmo.workflows import CHANGES
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.api.workflow import found, invalid, when
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.workflows import CHANGES
 
 
 def _change(ctx: Context, name: str) -> dict[str, Any]:

@@ -25,8 +25,9 @@ from typing import Any
 
 from specmock.generators import Context, ProblemError
 from specmock_apis.generated.osmo.models import BackendResourceType, DownloadType, PoolStatus
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.pools import (
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.pools import (
     NOTHING,
     Node,
     Pool,

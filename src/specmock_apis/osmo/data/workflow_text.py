@@ -17,7 +17,7 @@ import yaml
 from specmock.generators import Rng, values
 from specmock_apis.generated.osmo.models import TaskGroupStatus
 from specmock_apis.osmo import generators
-from specmock_apis.osmo.records import Group, Task, Workflow
+from specmock_apis.osmo.data.records import Group, Task, Workflow
 
 WORKFLOW = "workflow"  # the source of lines about the whole workflow rather than one task
 MAX_LINES_PER_TASK = 400  # a month-long task still answers a page of text, not megabytes

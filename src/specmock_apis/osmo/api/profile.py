@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from specmock.generators import Context, values
-from specmock_apis.osmo import catalog, generators
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import catalog
 
 ENTITY = "profiles"
 PROFILE_FIELDS = ("username", "email_notification", "slack_notification", "pool")

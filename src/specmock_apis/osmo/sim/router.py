@@ -26,9 +26,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from specmock.generators import Context, ProblemError, Reply
 from specmock_apis.osmo import generators
-from specmock_apis.osmo.container import WORKSPACE, Machine, files
-from specmock_apis.osmo.interactive import SESSIONS, refused, session
-from specmock_apis.osmo.terminal import Shell, ShellState
+from specmock_apis.osmo.api.sessions import SESSIONS, refused, session
+from specmock_apis.osmo.sim.container import WORKSPACE, Machine, files
+from specmock_apis.osmo.sim.terminal import Shell, ShellState
 
 SHELLS = ("bash", "sh")
 NOT_FOUND = 4404  # WebSocket close code for an unknown or closed session

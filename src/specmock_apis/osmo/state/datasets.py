@@ -15,7 +15,7 @@ from typing import Any
 
 from specmock.generators import Context, ProblemError
 from specmock_apis.generated.osmo.models import DatasetType
-from specmock_apis.osmo.datasets import Datasets, datasets, empty_collection, listed, sort_time
+from specmock_apis.osmo.data.datasets import Datasets, datasets, empty_collection, listed, sort_time
 
 ENTITY = "datasets"
 NAME_SCAN = 50_000  # datasets a name search reads per page before it settles for the matches seen

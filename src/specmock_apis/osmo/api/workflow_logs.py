@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from specmock.generators import Context, ProblemError, Reply
 from specmock_apis.osmo import generators
-from specmock_apis.osmo.workflow_endpoints import found
-from specmock_apis.osmo.workflow_text import events, log_lines, select, spec_yaml
-from specmock_apis.osmo.workflows import workflows
+from specmock_apis.osmo.api.workflow import found
+from specmock_apis.osmo.data.workflow_text import events, log_lines, select, spec_yaml
+from specmock_apis.osmo.data.workflows import workflows
 
 
 def _text(body: str) -> Reply:

@@ -23,9 +23,10 @@ from typing import Any
 
 from specmock.generators import Categorical, Collection, Context, Rng, Timeline, exhaustive, values
 from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType
-from specmock_apis.osmo import buckets, catalog, generators
-from specmock_apis.osmo.naming import base36, prime_at_least, slot_of
-from specmock_apis.osmo.workflows import PROJECTS
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import buckets, catalog
+from specmock_apis.osmo.data.naming import base36, prime_at_least, slot_of
+from specmock_apis.osmo.data.workflows import PROJECTS
 
 DATASETS = generators.collection("datasets", default=100, low=20, high=10_000)
 SPACING = timedelta(hours=9)  # between two datasets' latest versions, on average

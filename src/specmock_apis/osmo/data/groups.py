@@ -12,8 +12,9 @@ from datetime import datetime
 
 from specmock.generators import Rng, values
 from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowStatus
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.records import Group, Task, Workflow
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.records import Group, Task, Workflow
 
 GROUP_PLANS = (
     ("train",),

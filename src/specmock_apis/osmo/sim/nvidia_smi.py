@@ -9,7 +9,7 @@ from datetime import datetime
 
 from specmock.generators import Rng
 from specmock_apis.osmo import generators
-from specmock_apis.osmo.container import Machine, gpu_model
+from specmock_apis.osmo.sim.container import Machine, gpu_model
 
 DRIVER = "535.161.08"
 CUDA = "12.2"

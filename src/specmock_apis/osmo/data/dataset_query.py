@@ -30,7 +30,7 @@ from typing import Any
 
 from specmock.generators import as_utc
 from specmock_apis.generated.osmo.models import DatasetType
-from specmock_apis.osmo.datasets import when
+from specmock_apis.osmo.data.datasets import when
 
 Row = tuple[dict[str, Any], dict[str, Any] | None]  # (dataset record, version or None)
 Test = Callable[[Row], bool | None]

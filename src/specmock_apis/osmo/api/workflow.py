@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from specmock.generators import Context, ProblemError
-from specmock_apis.osmo import catalog, generators
-from specmock_apis.osmo.records import EPOCH, micros
-from specmock_apis.osmo.workflows import Group, Task, Workflow, Workflows, workflows
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import catalog
+from specmock_apis.osmo.data.records import EPOCH, micros
+from specmock_apis.osmo.data.workflows import Group, Task, Workflow, Workflows, workflows
 
 MAX_LIMIT = 1000
 DASHBOARD = "https://osmo.example.com"

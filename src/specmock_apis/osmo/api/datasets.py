@@ -17,8 +17,10 @@ from typing import Any
 
 from specmock.generators import Context, ProblemError, as_utc
 from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType, ListOrder
-from specmock_apis.osmo import buckets, catalog, dataset_query, generators
-from specmock_apis.osmo.dataset_store import (
+from specmock_apis.osmo import generators
+from specmock_apis.osmo.data import buckets, catalog, dataset_query
+from specmock_apis.osmo.data.datasets import LATEST, datasets, empty_collection, latest_version, new_id, shown, when
+from specmock_apis.osmo.state.datasets import (
     ListQuery,
     find,
     found,
@@ -31,7 +33,6 @@ from specmock_apis.osmo.dataset_store import (
     version_of,
     written,
 )
-from specmock_apis.osmo.datasets import LATEST, datasets, empty_collection, latest_version, new_id, shown, when
 
 MAX_COUNT = 1000  # the real list caps count here
 QUERY_SCAN = 2000  # the newest datasets of a bucket that a query reads

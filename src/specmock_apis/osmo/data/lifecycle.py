@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from specmock.generators import Categorical
 from specmock_apis.generated.osmo.models import WorkflowStatus
-from specmock_apis.osmo.distributions import ALIVE_WORKFLOW_STATUSES, WORKFLOW_STATUS_WEIGHTS
+from specmock_apis.osmo.data.distributions import ALIVE_WORKFLOW_STATUSES, WORKFLOW_STATUS_WEIGHTS
 
 QUEUE_FAILURES = (WorkflowStatus.FAILED_SUBMISSION, WorkflowStatus.FAILED_QUEUE_TIMEOUT)  # never start
 QUEUED = (WorkflowStatus.PENDING, WorkflowStatus.WAITING)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from specmock.generators import as_utc
 from specmock_apis.generated.osmo.models import TaskGroupStatus, WorkflowPriority, WorkflowStatus
-from specmock_apis.osmo.distributions import ALIVE_WORKFLOW_STATUSES
+from specmock_apis.osmo.data.distributions import ALIVE_WORKFLOW_STATUSES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # workflow times are whole microseconds since this instant
 MICROSECOND = timedelta(microseconds=1)

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from specmock_apis.osmo import nvidia_smi
-from specmock_apis.osmo.container import PIP_PACKAGES, PYTHON_VERSION, WORKSPACE, Machine, directories, files
-from specmock_apis.osmo.shell_syntax import ShellSyntaxError, expand, segments
+from specmock_apis.osmo.sim import nvidia_smi
+from specmock_apis.osmo.sim.container import PIP_PACKAGES, PYTHON_VERSION, WORKSPACE, Machine, directories, files
+from specmock_apis.osmo.sim.shell_syntax import ShellSyntaxError, expand, segments
 
 CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 PATH = "/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

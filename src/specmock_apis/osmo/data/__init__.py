@@ -1,0 +1,1 @@
+"""Base data: pure functions of (seed, index, now), with no request and no state."""

@@ -1,0 +1,1 @@
+"""Simulations that are not data: the router protocol, a container's shell."""

@@ -1,0 +1,1 @@
+"""Overlays: what writes change over the base data, kept in the store."""
