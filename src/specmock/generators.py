@@ -11,7 +11,8 @@ the modules behind it are not.
 - randomness and values: `Rng`, `Branch`, `pick`, `values` (realistic pools picked by hash);
 - time: `as_utc`;
 - data: `Collection`, `Categorical`, `Timeline`, `Query`, `Page`;
-- state: `Store`, `StateError`.
+- state: `Store`, `StateError`; writes merged into exact pages: `edits_of`, `merged_page`,
+  `Edits`, `Merged`, `FilteredBase` (what a base must answer), `QueryBase` (a collection's).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from specmock.coverage import exhaustive
 from specmock.engine import values
 from specmock.engine.clock import as_utc
 from specmock.engine.collections import Categorical, Collection, Page, Query, Timeline
+from specmock.engine.overlay import Edits, FilteredBase, Merged, QueryBase, edits_of, merged_page
 from specmock.engine.rng import Branch, Rng, pick
 from specmock.engine.state import StateError, Store
 from specmock.registry import Generators, Volume, load_generators
@@ -30,10 +32,14 @@ __all__ = [
     "Categorical",
     "Collection",
     "Context",
+    "Edits",
+    "FilteredBase",
     "Generators",
+    "Merged",
     "Page",
     "ProblemError",
     "Query",
+    "QueryBase",
     "Reply",
     "Rng",
     "StateError",
@@ -41,8 +47,10 @@ __all__ = [
     "Timeline",
     "Volume",
     "as_utc",
+    "edits_of",
     "exhaustive",
     "load_generators",
+    "merged_page",
     "pick",
     "values",
 ]
