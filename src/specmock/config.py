@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from specmock.errors import ConfigError
+from specmock.registry import EXTRA_PREFIX
 
 CONFIG_FILE = "specmock.toml"
 _API_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 # what a path segment may hold unencoded (RFC 3986 pchar): requests are routed by their decoded path
 _MOUNT_CHARS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]*$")
-RESERVED = "/_specmock"  # the admin API and the extra routes of generator packages
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,9 @@ def mount_problem(mount: str) -> str | None:
         return "must not contain '.' or '..' segments"
     if not _MOUNT_CHARS.match(mount):
         return "must hold only letters, digits and -._~!$&'()*+,;=:@ between slashes (write it decoded, no '%')"
-    if mount == RESERVED or mount.startswith(RESERVED + "/"):
-        return f"must not be under {RESERVED}, which is specmock's own"
+    if mount == EXTRA_PREFIX or mount.startswith(EXTRA_PREFIX + "/"):
+        # the admin API and the extra routes of generator packages live there, whatever the mounts
+        return f"must not be under {EXTRA_PREFIX}, which is specmock's own"
     return None
 
 

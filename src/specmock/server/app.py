@@ -7,6 +7,7 @@ import importlib.util
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -86,7 +87,7 @@ def load_api(config: Config, api: ApiConfig) -> Loaded:
     return Loaded(ApiRuntime(api.name, spec, generators, mount_of(api, spec)), routes, current, warnings)
 
 
-def _claims(loaded: dict[str, Loaded], source: object) -> list[Claim]:
+def _claims(loaded: dict[str, Loaded], source: Path | str) -> list[Claim]:
     """Every spec route at its mounted path; ConfigError when one request could reach two APIs."""
     claims = [
         Claim(route.method.upper(), item.runtime.prefix + route.path, name, f"{name} {route.operation_id}")
