@@ -160,7 +160,7 @@ def serve(
     for warning in application.state.warnings:
         _echo(f"warning: {warning}")
     for name, runtime in application.state.specmock.apis.items():
-        _echo(f"{name}: {base} ({len(runtime.operations)} operations from {runtime.spec.file})")
+        _echo(f"{name}: {base}{runtime.prefix} ({len(runtime.operations)} operations from {runtime.spec.file})")
     _echo(f"docs: {base}/docs    admin: {base}/_specmock/config")
     if workers > 1 or reload:
         os.environ[ENV] = options.to_env()
@@ -181,7 +181,8 @@ def serve(
 def conform(
     spec: Annotated[Path, typer.Argument(help="The OpenAPI document to check answers against.")],
     url: Annotated[
-        str | None, typer.Option(help="A running server to check (a real backend too); default: specmock's own app.")
+        str | None,
+        typer.Option(help="The API's base URL on a running server (a real backend too); default: specmock's own app."),
     ] = None,
     samples: Annotated[int, typer.Option(help="Requests per operation.", min=1, max=1000)] = 3,
     seed: Annotated[int, typer.Option(help="Seed of the requests (and of specmock's data in-process).")] = 0,

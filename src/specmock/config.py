@@ -9,18 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from specmock.errors import ConfigError
+from specmock.registry import EXTRA_PREFIX
 
 CONFIG_FILE = "specmock.toml"
 _API_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+# what a path segment may hold unencoded (RFC 3986 pchar): requests are routed by their decoded path
+_MOUNT_CHARS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]*$")
 
 
 @dataclass(frozen=True)
 class ApiConfig:
-    """One API: its name, its spec and the module of its handwritten generators."""
+    """One API: its name, its spec, the module of its handwritten generators and where it is mounted."""
 
     name: str
     spec: Path  # relative to the project root
     generators: str | None = None
+    mount: str | None = None  # None: the path of the spec's first server
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,32 @@ class Config:
 
 
 _TOP_KEYS = ("apis", "output", "templates", "pythonpath")
-_API_KEYS = ("name", "spec", "generators")
+_API_KEYS = ("name", "spec", "generators", "mount")
+
+
+def mount_problem(mount: str) -> str | None:
+    """Why a path cannot be an API's mount, or None when it can (`/`, or `/a/b` with no trailing slash)."""
+    if not mount.startswith("/"):
+        return "must start with '/'"
+    if "?" in mount or "#" in mount:
+        return "must be a path alone, with no query or fragment"
+    if "{" in mount or "}" in mount:
+        return "must be a fixed path: {templates} are not allowed"
+    if mount == "/":
+        return None
+    if mount.endswith("/"):
+        return "must not end with '/' (the root is '/')"
+    segments = mount.split("/")[1:]
+    if "" in segments:
+        return "must not contain an empty segment ('//')"
+    if any(segment in (".", "..") for segment in segments):
+        return "must not contain '.' or '..' segments"
+    if not _MOUNT_CHARS.match(mount):
+        return "must hold only letters, digits and -._~!$&'()*+,;=:@ between slashes (write it decoded, no '%')"
+    if mount == EXTRA_PREFIX or mount.startswith(EXTRA_PREFIX + "/"):
+        # the admin API and the extra routes of generator packages live there, whatever the mounts
+        return f"must not be under {EXTRA_PREFIX}, which is specmock's own"
+    return None
 
 
 def _unknown(keys: Any, known: tuple[str, ...], where: str) -> None:
@@ -114,9 +143,14 @@ def _table(data: dict[str, Any], source: Path) -> Config:
         generators = raw.get("generators")
         if generators is not None and not isinstance(generators, str):
             raise ConfigError(f"{where}: apis[{i}].generators must be a module name such as 'mocks.{name}'")
+        mount = raw.get("mount")
+        problem = "must be a string such as '/api/v1'" if not isinstance(mount, str | None) else None
+        problem = problem or (None if mount is None else mount_problem(mount))
+        if problem is not None:
+            raise ConfigError(f"{where}: apis[{i}] ({name}): mount {mount!r} {problem}")
         if any(a.name == name for a in apis):
             raise ConfigError(f"{where}: two APIs are named {name!r}")
-        apis.append(ApiConfig(name=name, spec=Path(spec), generators=generators))
+        apis.append(ApiConfig(name=name, spec=Path(spec), generators=generators, mount=mount))
     pythonpath = data.get("pythonpath", ["src", "."])
     if not isinstance(pythonpath, list) or not all(isinstance(p, str) for p in pythonpath):
         raise ConfigError(f"{where}: 'pythonpath' must be a list of folders")

@@ -6,7 +6,8 @@ Paths are relative to pytest's rootdir. A spec the project configures is served 
 generators; any other by synthesis alone.
 
 - `specmock_app`: the app (one per spec and seed, its writes and request log reset for each test);
-- `specmock_client`: an httpx.Client bound to it, no network;
+- `specmock_client`: an httpx.Client bound to it, no network, its base URL at the API's mount
+  (`servers` of the spec, or `mount` in specmock.toml), so requests name the spec's paths;
 - `assert_conforms(response)`: fails the test with every way the answer breaks the spec;
 - `specmock_operation`: a test that asks for it runs once per operation of the spec; it can make
   a valid request (`.call()`) or send one (`.send()`), path parameters taken from list answers.
@@ -138,11 +139,11 @@ def specmock_app(specmock_target: Target) -> Front:
 
 
 @pytest.fixture
-def specmock_client(specmock_app: Front) -> Iterator[httpx.Client]:
-    """An httpx client whose requests go to specmock_app (base URL http://testserver)."""
+def specmock_client(specmock_app: Front, specmock_target: Target) -> Iterator[httpx.Client]:
+    """An httpx client whose requests go to specmock_app, based at the API's mount (http://testserver<mount>)."""
     from specmock.conformance.transport import app_client  # noqa: PLC0415
 
-    with app_client(specmock_app) as client:
+    with app_client(specmock_app, "http://testserver" + _served(specmock_target).runtime.prefix) as client:
         yield client
 
 
@@ -166,6 +167,10 @@ def violations(served: Served, response: httpx.Response) -> list[str]:
 
     request = response.request
     method, path = request.method, request.url.path
+    prefix = served.runtime.prefix
+    # the app's answers come from under the mount; another server's may be at the spec's own paths
+    if prefix and path.startswith(prefix + "/") and operation_for(served.spec, method, path[len(prefix) :]):
+        path = path[len(prefix) :]
     op = operation_for(served.spec, method, path)
     head = f"{method} {request.url.raw_path.decode()} -> {response.status_code}"
     if op is None:

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from tests.conformance.conftest import PETS_SPEC
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 
 pytest_plugins = ["pytester"]
 
@@ -81,3 +81,39 @@ def test_no_spec_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest()
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*specmock: no spec: set `specmock_spec`*"])
+
+
+def test_a_spec_with_a_server_path_is_served_and_sent_under_it(pytester: pytest.Pytester) -> None:
+    shutil.copy(FIXTURES / "twins" / "specs" / "gamma.yaml", pytester.path / "gamma.yaml")  # servers: /v2
+    pytester.makeini("[pytest]\nspecmock_spec = gamma.yaml\n")
+    pytester.makepyfile(
+        """
+        import httpx
+
+        ORDER = "6f1c2a4e-8b7d-4c3e-9a1f-2b3c4d5e6f70"
+
+        def test_every_operation(specmock_operation, assert_conforms):
+            response = specmock_operation.send()
+            assert response.request.url.path.startswith("/v2/orders")
+            assert_conforms(response)
+
+        def test_the_client_names_the_specs_paths(specmock_client, specmock_app, assert_conforms):
+            response = specmock_client.get("/orders")
+            assert (response.status_code, response.request.url.path) == (200, "/v2/orders")
+            assert specmock_client.get("http://testserver/orders").status_code == 404
+            assert [entry.path for entry in specmock_app.state.specmock.log] == ["/v2/orders"]
+            assert_conforms(response)
+            # an answer from elsewhere is judged by its path, with or without the server's /v2
+            for url in ("http://backend.test/orders", "http://backend.test/v2/orders"):
+                assert_conforms(httpx.Response(200, json={"orders": [ORDER]}, request=httpx.Request("GET", url)))
+
+        def test_a_broken_answer_under_the_mount(assert_conforms):
+            request = httpx.Request("GET", "http://testserver/v2/orders")
+            assert_conforms(httpx.Response(200, json={"orders": [7]}, request=request))
+        """
+    )
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*GET /v2/orders -> 200 (listOrders) does not conform to *gamma.yaml:", "*  $.orders?0?: 7 is not of type*"]
+    )

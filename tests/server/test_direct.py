@@ -97,6 +97,7 @@ def _compare(front: Front, spec_path: Path) -> tuple[int, int]:
     """(valid requests, of which settled directly); asserts every settled one matches FastAPI."""
     spec = load_spec(spec_path)
     planner = Planner(spec)
+    (runtime,) = front.dispatcher.apis.values()
     spy = Spy()
     front.fastapi().state.specmock = spy  # type: ignore[attr-defined]
     planned = direct = 0
@@ -104,7 +105,7 @@ def _compare(front: Front, spec_path: Path) -> tuple[int, int]:
         for sample in range(SAMPLES):
             call = planner.call(op, seed=3, sample=sample)
             for n, (query, headers) in enumerate(_requests(planner, call)):
-                scope = _scope(call.method, call.path, query, headers)
+                scope = _scope(call.method, runtime.prefix + call.path, query, headers)
                 matched = front.direct.match(scope)
                 reference = asyncio.run(_fastapi_params(front, spy, scope))
                 if n == 0:
@@ -124,16 +125,24 @@ def test_osmo_params_read_directly_are_what_the_fastapi_routes_read() -> None:
     assert direct >= 0.95 * planned, (direct, planned)
 
 
-@pytest.mark.parametrize(
-    "document", ["xero-projects.yaml", "twilio-messaging-v2.json", "redocly-museum-3.1.yaml", "v3.0_uspto.yaml"]
-)
+MOUNTS = {
+    "xero-projects.yaml": "/projects.xro/2.0",
+    "twilio-messaging-v2.json": "",
+    "redocly-museum-3.1.yaml": "/_mock/docs/openapi/museum-api",
+    "v3.0_uspto.yaml": "/ds-api",  # {scheme}://developer.uspto.gov/ds-api, the variable at its default
+}
+
+
+@pytest.mark.parametrize("document", list(MOUNTS))
 def test_corpus_params_read_directly_are_what_the_fastapi_routes_read(document: str) -> None:
     needs_shared()
     path = CORPUS / document
     spec = load_spec(path)
-    front = local_app(path, spec, Settings(seed=1), FrozenClock(parse_instant(FROZEN))).app
-    planned, direct = _compare(front, path)
+    local = local_app(path, spec, Settings(seed=1), FrozenClock(parse_instant(FROZEN)))
+    planned, direct = _compare(local.app, path)
     assert direct > 0, f"none of the {planned} planned requests was settled directly"
+    # served where the spec's first server says (most of these name a base path)
+    assert local.runtime.prefix == MOUNTS[document]
 
 
 def test_front_and_fastapi_answer_the_same_bytes() -> None:

@@ -94,11 +94,16 @@ def test_cors_for_local_origins(osmo_client: TestClient) -> None:
 def test_docs_show_the_real_spec(osmo_client: TestClient) -> None:
     page = osmo_client.get("/docs")
     assert page.status_code == 200
-    assert "/_specmock/specs/osmo" in page.text
+    assert "/_specmock/docs/osmo.json" in page.text
     assert osmo_client.get("/_specmock/assets/swagger-ui-bundle.js").status_code == 200
     spec = osmo_client.get("/_specmock/specs/osmo").json()
     assert spec["info"]["title"] == "OSMO"
     assert "/api/bucket/list_dataset" in spec["paths"]
+    assert "servers" not in spec  # the document as written
+    shown = osmo_client.get("/_specmock/docs/osmo.json").json()  # what Swagger UI tries requests against
+    assert shown["servers"] == [{"url": "/"}]
+    assert shown["paths"] == spec["paths"] and shown["components"] == spec["components"]
+    assert osmo_client.get("/_specmock/docs/nosuch.json").status_code == 404
     assert osmo_client.get("/_specmock/assets/..%2Fsecret").status_code == 404
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO, run_specmock
 from tests.server.conftest import serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -56,3 +56,17 @@ def test_swagger_ui_shows_every_path_of_the_real_spec() -> None:
     assert re.search(r'class="title">OSMO<', dom), "the title of the real spec is not on the page"
     shown = set(re.findall(r'data-path="([^"]+)"', dom))
     assert shown == set(spec["paths"])
+
+
+@pytest.mark.slow
+def test_swagger_ui_tries_requests_at_each_apis_mount(tmp_path: Path) -> None:
+    project = tmp_path / "twins"
+    shutil.copytree(FIXTURES / "twins", project)
+    generated = run_specmock("codegen", cwd=project)
+    assert generated.code == 0, generated.text
+    with serving(cwd=project) as base:
+        dom = rendered(base + "/docs")  # the picker shows the first API, alpha, mounted at /a
+    assert re.search(r'class="title">Alpha<', dom), "alpha's document is not on the page"
+    servers = re.search(r'<select id="servers">(.*?)</select>', dom)
+    assert servers is not None, "Swagger UI shows no server to try requests at"
+    assert re.findall(r'<option value="([^"]*)"', servers.group(1)) == ["/a"]  # not https://alpha.example.com/api

@@ -50,7 +50,8 @@ def run_conform(options: ConformOptions, on_result: Listener | None = None) -> R
     warnings = [f"{spec.file} at {w}" for w in spec.warnings]
     if options.url is None:
         local = local_app(options.spec, spec, Settings(seed=options.seed), options.clock, options.config)
-        client = app_client(local.app, raise_app_exceptions=False)
+        # the API's base URL is where it is mounted: the spec's paths are sent below it, as with --url
+        client = app_client(local.app, "http://testserver" + local.runtime.prefix, raise_app_exceptions=False)
         target = "specmock (in-process)"
         synth = local.runtime.synthesizer()
         warnings += local.app.state.warnings

@@ -1,8 +1,9 @@
 """What `specmock conform` talks to: specmock's own app for a spec, built in this process, or a URL.
 
 A spec the project configures is served as `specmock serve` serves it (generated routes and
-handwritten generators). Any other spec is served by synthesis alone: its routes are rendered into
-a throwaway package (no models: routes do not import them), imported, and the files removed.
+handwritten generators, at its mount). Any other spec is served by synthesis alone, at the path of
+its first server: its routes are rendered into a throwaway package (no models: routes do not
+import them), imported, and the files removed.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
         return await guarded(request, act)
 
     async def spec(request: Request) -> Response:
-        # the real document (bundled), for /docs and for clients; readable by anyone who can reach /docs
+        # the document as written (bundled), servers and all; readable by anyone who can reach /docs
         api = request.path_params["api"]
         runtime = dispatcher.apis.get(api)
         if runtime is None:
@@ -137,6 +137,6 @@ def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
 
 def _apis(dispatcher: Dispatcher) -> dict[str, Any]:
     return {
-        name: {"operations": len(rt.operations), "volumes": rt.volumes(dispatcher.settings)}
+        name: {"mount": rt.mount, "operations": len(rt.operations), "volumes": rt.volumes(dispatcher.settings)}
         for name, rt in dispatcher.apis.items()
     }

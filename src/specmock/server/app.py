@@ -5,17 +5,17 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from specmock.codegen.routes import routes_for
-from specmock.config import ApiConfig, Config
+from specmock.config import ApiConfig, Config, mount_problem
 from specmock.engine.clock import Clock, RealClock
 from specmock.engine.state import MemoryStore, Store
 from specmock.errors import ConfigError
@@ -26,8 +26,10 @@ from specmock.server.dispatch import ApiRuntime, Dispatcher
 from specmock.server.docs import docs_routes
 from specmock.server.extra import extra_routes
 from specmock.server.front import Front
+from specmock.server.overlap import Claim, first_clash
 from specmock.server.settings import Settings
-from specmock.spec import load_spec
+from specmock.spec import LoadedSpec, load_spec
+from specmock.spec.servers import server_path, server_url
 
 
 @dataclass
@@ -49,6 +51,20 @@ def _import(module: str, what: str, load: Callable[[str], Any] = importlib.impor
         raise
 
 
+def mount_of(api: ApiConfig, spec: LoadedSpec) -> str:
+    """Where the API is served: its `mount`, else the path of its spec's first server (`/` when none)."""
+    if api.mount is not None:
+        return api.mount
+    mount = server_path(spec.document)
+    problem = mount_problem(mount)
+    if problem is not None:
+        raise ConfigError(
+            f"{api.name}: {spec.file} servers[0].url {server_url(spec.document)!r} gives mount {mount!r}, which "
+            f"{problem}; set `mount` for {api.name} in specmock.toml"
+        )
+    return mount
+
+
 def load_api(config: Config, api: ApiConfig) -> Loaded:
     """Load one API: its spec (already validated by codegen) and generators; its routes must exist."""
     spec = load_spec(config.root / api.spec, check=False, name=api.spec.as_posix())
@@ -68,25 +84,24 @@ def load_api(config: Config, api: ApiConfig) -> Loaded:
     generators = None
     if api.generators is not None:
         generators = _import(api.generators, f"{api.name}: generators", load_generators)
-    return Loaded(ApiRuntime(api.name, spec, generators), routes, current, warnings)
+    return Loaded(ApiRuntime(api.name, spec, generators, mount_of(api, spec)), routes, current, warnings)
 
 
-def _route_keys(path: str, method: str) -> tuple[str, str]:
-    return method.upper(), re.sub(r"\{[^}]*\}", "{}", path)
-
-
-def _owners(loaded: dict[str, Loaded]) -> dict[tuple[str, str], str]:
-    """Who answers each (method, path shape); ConfigError when two APIs declare the same one."""
-    owners: dict[tuple[str, str], str] = {}
-    for name, item in loaded.items():
-        for route in routes_for(item.runtime.spec):
-            key = _route_keys(route.path, route.method)
-            if key in owners and owners[key].split(" ")[0] != name:
-                raise ConfigError(
-                    f"{key[0]} {route.path} is served by two APIs: {owners[key]} and {name} {route.operation_id}"
-                )
-            owners[key] = f"{name} {route.operation_id}"
-    return owners
+def _claims(loaded: dict[str, Loaded], source: Path | str) -> list[Claim]:
+    """Every spec route at its mounted path; ConfigError when one request could reach two APIs."""
+    claims = [
+        Claim(route.method.upper(), item.runtime.prefix + route.path, name, f"{name} {route.operation_id}")
+        for name, item in loaded.items()
+        for route in routes_for(item.runtime.spec)
+    ]
+    clash = first_clash(claims)
+    if clash is not None:
+        first, second, path = clash
+        raise ConfigError(
+            f"{first.method} {path} is served by two APIs: {first.label} ({first.method} {first.path}) and "
+            f"{second.label} ({second.method} {second.path}); give one of them another `mount` in {source}"
+        )
+    return claims
 
 
 def create_app(
@@ -104,26 +119,31 @@ def create_app(
         if path not in sys.path:
             sys.path.insert(0, path)
     loaded = {api.name: load_api(config, api) for api in selected}
-    owners = _owners(loaded)
+    claims = _claims(loaded, config.source or "the configuration")
     dispatcher = Dispatcher(
         {name: item.runtime for name, item in loaded.items()},
         settings or Settings(),
         clock or RealClock(),
         store or MemoryStore(),
     )
-    own: list[BaseRoute] = [*admin_routes(dispatcher), *docs_routes(list(loaded))]
-    own += extra_routes(dispatcher, owners, own)
+    own: list[BaseRoute] = [*admin_routes(dispatcher), *docs_routes(dispatcher.apis)]
+    own += extra_routes(dispatcher, claims, own)
     # custom templates or stale routes may answer differently than the spec says: FastAPI decides those
     direct = [
         route
         for name, item in loaded.items()
-        for route in direct_routes(name, item.runtime.spec, settled=item.current and config.templates is None)
+        for route in direct_routes(
+            name, item.runtime.spec, settled=item.current and config.templates is None, prefix=item.runtime.prefix
+        )
     ]
 
     def build() -> ASGIApp:
         from specmock.server.fastapi_app import fastapi_app  # noqa: PLC0415 - only for what the direct path leaves
 
-        routers = [_import(item.routes_module, f"{name}: generated routes").router for name, item in loaded.items()]
+        routers = [
+            (_import(item.routes_module, f"{name}: generated routes").router, item.runtime.prefix)
+            for name, item in loaded.items()
+        ]
         return fastapi_app(dispatcher, routers, own, list(loaded))
 
     warnings = [w for item in loaded.values() for w in item.warnings]

@@ -1,6 +1,7 @@
 """Matching a request to its operation and reading its parameters without FastAPI.
 
-Built from the same routes codegen renders (`routes_for`), in the same order, with Starlette's
+Built from the same routes codegen renders (`routes_for`), in the same order, each under its
+API's mount (as FastAPI includes the generated router with the mount as prefix), with Starlette's
 rule: the first route whose path and method both match wins. A request this router cannot
 settle on its own (no match, HEAD, a parameter form `params.Reader` leaves to FastAPI, a
 missing required value) returns None and goes to the FastAPI app, so errors keep one source.
@@ -19,7 +20,7 @@ from specmock.codegen.routes import routes_for
 from specmock.server.params import NOT_READ, Reader, reader
 from specmock.spec import LoadedSpec
 
-_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+PLACEHOLDER = re.compile(r"\{([^}]+)\}")  # a path parameter, anywhere in a segment
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,13 @@ def _query(raw: bytes) -> dict[str, list[str]]:
 def _pattern(path: str) -> re.Pattern[str] | None:
     if "{" not in path:
         return None
-    parts = _PLACEHOLDER.split(path)
+    parts = PLACEHOLDER.split(path)
     regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
     return re.compile(regex)
 
 
-def direct_routes(api: str, spec: LoadedSpec, settled: bool = True) -> list[DirectRoute]:
-    """The routes of one API, in the order the generated router registers them.
+def direct_routes(api: str, spec: LoadedSpec, settled: bool = True, prefix: str = "") -> list[DirectRoute]:
+    """The routes of one API under its mount (`prefix`, "" at the root), in the generated router's order.
 
     With `settled` False, every request of the API is left to FastAPI (the routes still take
     their place in the order, so they shadow later routes as they do in FastAPI).
@@ -80,7 +81,8 @@ def direct_routes(api: str, spec: LoadedSpec, settled: bool = True) -> list[Dire
     for route in routes_for(spec):
         readers = [reader(p) for p in route.params] if settled else [None]
         known = None if any(r is None for r in readers) else tuple(r for r in readers if r is not None)
-        out.append(DirectRoute(api, route.operation_id, route.method.upper(), _pattern(route.path), route.path, known))
+        path = prefix + route.path
+        out.append(DirectRoute(api, route.operation_id, route.method.upper(), _pattern(path), path, known))
     return out
 
 

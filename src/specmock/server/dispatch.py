@@ -43,6 +43,7 @@ class ApiRuntime:
     name: str
     spec: LoadedSpec
     generators: Generators | None
+    mount: str = "/"  # where its paths are served: the root, or a path such as /api/v3
     operations: dict[str, Operation] = field(default_factory=dict)
     _synth: Synthesizer | None = None
     _validator: Any = None
@@ -51,6 +52,11 @@ class ApiRuntime:
 
     def __post_init__(self) -> None:
         self.operations = {op.operation_id: op for op in self.spec.index.operations}
+
+    @property
+    def prefix(self) -> str:
+        """The mount as the part of a request path before the spec's path: "" at the root."""
+        return "" if self.mount == "/" else self.mount
 
     def synthesizer(self) -> Synthesizer:
         """Built on first use (a server that only runs handwritten generators never pays for it)."""
@@ -388,7 +394,7 @@ class Dispatcher:
                 return response
         violations = runtime.validator().response_violations(
             request.method,
-            request.url.path,
+            request.url.path[len(runtime.prefix) :],  # the validator knows the spec's paths, not the mount
             list(request.query_params.multi_items()),
             response.status_code,
             response.media_type or response.headers.get("content-type", ""),

@@ -1,7 +1,8 @@
 """Routes a mock package adds outside its spec (`Generators.route`, `Generators.websocket`).
 
-They are mounted under /_specmock/<api> beside the generated routes; one that collides with a
-spec route or specmock's own is a startup error naming both. Handlers get the same Context as
+They are mounted under /_specmock/<api> beside the generated routes, whatever the API's mount;
+one that a request for a spec route or specmock's own could reach too is a startup error
+naming both. Handlers get the same Context as
 operation generators (built by the dispatcher), so seed, clock, volumes and state agree.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,44 +22,43 @@ from specmock.context import Context, ProblemError, Reply
 from specmock.errors import ConfigError
 from specmock.registry import ExtraRoute
 from specmock.server.dispatch import ApiRuntime, Dispatcher
+from specmock.server.overlap import Claim, clash_with
 from specmock.server.problems import problem
 from specmock.server.serialize import to_bytes
 
 
-def route_keys(methods: tuple[str, ...], path: str) -> list[tuple[str, str]]:
-    """(method, path) pairs a route answers, path parameters blanked so `{a}` and `{b}` compare equal."""
-    shape = re.sub(r"\{[^}]*\}", "{}", path)
-    return [(method, shape) for method in (methods or ("WEBSOCKET",))]
-
-
-def _taken(owners: dict[tuple[str, str], str], own: list[BaseRoute]) -> dict[tuple[str, str], str]:
-    """Every (method, path) already answered: spec operations as `owners` names them, then specmock's own."""
-    taken = dict(owners)
+def _own_claims(own: list[BaseRoute]) -> list[Claim]:
+    """specmock's own routes as claims (a GET route answers HEAD too, as Starlette routes do)."""
+    claims = []
     for route in own:
         path = getattr(route, "path", "")
-        methods = () if isinstance(route, WebSocketRoute) else tuple(sorted(getattr(route, "methods", None) or ()))
-        for key in route_keys(methods, path):
-            taken.setdefault(key, f"specmock's own route {key[0]} {path}")
-    return taken
+        methods = ("WEBSOCKET",) if isinstance(route, WebSocketRoute) else sorted(getattr(route, "methods", None) or ())
+        claims += [Claim(method, path, "", f"specmock's own route {method} {path}") for method in methods]
+    return claims
 
 
-def extra_routes(dispatcher: Dispatcher, owners: dict[tuple[str, str], str], own: list[BaseRoute]) -> list[BaseRoute]:
-    """Every API's extra routes; ConfigError for one that collides with a spec route or specmock's own."""
-    taken = _taken(owners, own)
+def extra_routes(dispatcher: Dispatcher, claims: list[Claim], own: list[BaseRoute]) -> list[BaseRoute]:
+    """Every API's extra routes; ConfigError for one that a request for a spec route or specmock's own reaches too."""
+    taken = [*claims, *_own_claims(own)]
     routes: list[BaseRoute] = []
     for runtime in dispatcher.apis.values():
+        mine: list[Claim] = []  # one package orders its own routes, as the spec's are ordered
         for extra in runtime.generators.routes if runtime.generators else []:
-            for key in route_keys(extra.methods, extra.path):
-                if key in taken:
+            site = f"{extra.site[0]}:{extra.site[1]}"
+            for method in extra.methods or ("WEBSOCKET",):
+                claim = Claim(method, extra.path, runtime.name, f"{runtime.name} extra route ({site})")
+                clash = clash_with(claim, taken)
+                if clash is not None:
                     raise ConfigError(
-                        f"{key[0]} {extra.path}: the extra route of {runtime.name} "
-                        f"({extra.site[0]}:{extra.site[1]}) collides with {taken[key]}"
+                        f"{method} {extra.path}: the extra route of {runtime.name} ({site}) collides with "
+                        f"{clash[0].label}" + ("" if clash[1] == extra.path else f" (both answer {method} {clash[1]})")
                     )
-                taken[key] = f"{runtime.name} extra route ({extra.site[0]}:{extra.site[1]})"
+                mine.append(claim)
             if extra.websocket:
                 routes.append(WebSocketRoute(extra.path, _websocket(dispatcher, runtime, extra)))
             else:
                 routes.append(Route(extra.path, _http(dispatcher, runtime, extra), methods=list(extra.methods)))
+        taken += mine
     return routes
 
 

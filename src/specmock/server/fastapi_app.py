@@ -33,12 +33,14 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def fastapi_app(dispatcher: Dispatcher, routers: list[Any], own: list[BaseRoute], apis: list[str]) -> FastAPI:
-    """Generated routes first (as Starlette tries them), then specmock's own, with problem+json errors."""
+def fastapi_app(
+    dispatcher: Dispatcher, routers: list[tuple[Any, str]], own: list[BaseRoute], apis: list[str]
+) -> FastAPI:
+    """Generated routes first, each under its mount's prefix (as Starlette tries them), then specmock's own."""
     app = FastAPI(title="specmock", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.specmock = dispatcher
-    for router in routers:
-        app.include_router(router)
+    for router, prefix in routers:
+        app.include_router(router, prefix=prefix)
     app.router.routes.extend(own)
 
     @app.exception_handler(RequestValidationError)

@@ -23,6 +23,8 @@ from openapi_core.validation.request.exceptions import ParameterValidationError,
 from openapi_core.validation.response.exceptions import HeaderValidationError, MissingData, MissingHeaderError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from specmock.spec.servers import server_path, server_url
+
 
 @dataclass
 class PlainRequest:
@@ -133,17 +135,12 @@ def describe(exc: BaseException) -> list[Violation]:
 def server_base(document: dict[str, Any]) -> str:
     """The URL of the document's first server, variables at their defaults, as openapi-core matches paths.
 
-    A mock serves the spec's paths at its root, so a request is presented to openapi-core as if it
-    had been sent to the server the spec declares (a relative server URL gets a host).
+    Requests are presented to openapi-core as if sent to the server the spec declares, with the
+    spec's own paths (a mount is taken off first); a relative server URL gets a host.
     """
-    servers = document.get("servers") or [{"url": "/"}]
-    server: dict[str, Any] = servers[0] if isinstance(servers[0], dict) else {"url": "/"}
-    url = str(server.get("url") or "/")
-    variables: dict[str, Any] = server.get("variables") or {}
-    for name, variable in variables.items():
-        url = url.replace("{" + name + "}", str((variable or {}).get("default", "")))
-    if url.startswith("/"):
-        url = "http://localhost" + url
+    url = server_url(document)
+    if not urllib.parse.urlsplit(url).scheme:
+        url = "http://localhost" + server_path(document)
     return url.rstrip("/")
 
 
