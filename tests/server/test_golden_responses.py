@@ -149,7 +149,8 @@ def test_corpus_synthesis_is_the_golden_bytes() -> None:
         spec = load(CORPUS / document)
         local = local_app(CORPUS / document, spec, Settings(seed=0), clock, None)
         seen: list[httpx.Response] = []
-        with _recording(app_client(local.app, raise_app_exceptions=False), seen) as client:
+        base = "http://testserver" + local.runtime.prefix  # where the document is mounted
+        with _recording(app_client(local.app, base, raise_app_exceptions=False), seen) as client:
             Conformance(spec, client, seed=0, samples=2, require_success=False, synth=local.runtime.synthesizer()).run(
                 "golden"
             )

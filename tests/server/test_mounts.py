@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from specmock.conformance.adapter import SpecValidator
+from specmock.spec.verdicts import SpecValidator
 from starlette.testclient import TestClient
 
 from specmock.codegen.writer import render, write
