@@ -10,7 +10,6 @@ import sys
 import tempfile
 import textwrap
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +18,7 @@ import pytest
 from specmock.engine.state import MemoryStore, SqliteStore, StateError, Store, open_store
 from specmock.errors import ConfigError, SpecmockError
 from tests.conftest import REPO
-
-Factory = Callable[[], Store]
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
-    """Builds stores of one kind; every store built is closed afterwards."""
-    made: list[Store] = []
-
-    def make() -> Store:
-        store: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / f"state{len(made)}.db")
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        store.close()
-
-
-@pytest.fixture
-def store(make_store: Factory) -> Store:
-    return make_store()
+from tests.engine.conftest import Factory
 
 
 def fill(store: Store) -> None:
