@@ -329,6 +329,45 @@ def test_sqlite_file_layout(tmp_path: Path) -> None:
         store.close()
 
 
+def test_sqlite_version_follows_every_connections_entries_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    store, other = SqliteStore(path), SqliteStore(path)
+    try:
+        first = store.version()
+        other.put("shop", "users", "1", 1)
+        second = store.version()
+        assert second != first
+        raw = sqlite3.connect(path)
+        with raw:  # another table of the file, as the request log of `serve --workers`
+            raw.execute("CREATE TABLE elsewhere (x)")
+            raw.execute("INSERT INTO elsewhere VALUES (1)")
+        raw.close()
+        assert store.version() == second
+        store.delete("shop", "users", "1")
+        assert store.version() not in (first, second)
+    finally:
+        store.close()
+        other.close()
+
+
+def test_sqlite_adds_the_generation_to_an_older_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    SqliteStore(path).close()
+    raw = sqlite3.connect(path)
+    with raw:  # as a file from before the generation was kept
+        for event in ("insert", "update", "delete"):
+            raw.execute(f"DROP TRIGGER entries_{event}")
+        raw.execute("DELETE FROM meta WHERE key = 'generation'")
+    raw.close()
+    store = SqliteStore(path)
+    try:
+        before = store.version()
+        store.put("shop", "users", "1", 1)
+        assert store.version() != before
+    finally:
+        store.close()
+
+
 def test_sqlite_refuses_a_newer_schema(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     SqliteStore(path).close()

@@ -418,6 +418,19 @@ _SCHEMA = (
     "CREATE INDEX entries_order ON entries (api, entity, seq)",
 )
 
+# The generation version() reports: every row written to entries moves it, in the writer's own
+# transaction, whichever connection or process writes (the triggers live in the file). SQLite's
+# data_version would also move with writes to other tables of the file, such as the request log
+# that `serve --workers` keeps there, which change nothing a store holds. Added to older files of
+# the same schema version when they are opened; an older specmock writing the file moves it too.
+_MOVE_GENERATION = "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END"
+_GENERATION = (
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0')",
+    "CREATE TRIGGER IF NOT EXISTS entries_insert AFTER INSERT ON entries " + _MOVE_GENERATION,
+    "CREATE TRIGGER IF NOT EXISTS entries_update AFTER UPDATE ON entries " + _MOVE_GENERATION,
+    "CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries " + _MOVE_GENERATION,
+)
+
 # Upserts, a new entry going one past the entity's last position: one statement each, so each
 # write is atomic and committed on its own (autocommit) outside a transaction.
 # In SET, column names refer to the row before the update, so a tombstone is moved to the end.
@@ -445,7 +458,6 @@ class SqliteStore:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._depth = 0  # transactions open in the thread that holds the lock
-        self._writes = 0  # this connection's own commits, which data_version does not count
         self._check_path()
         try:
             # isolation_level=None: autocommit, so every write is durable once the call returns.
@@ -498,6 +510,8 @@ class SqliteStore:
                 )
             else:
                 self._check_version(conn)
+            for statement in _GENERATION:
+                conn.execute(statement)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -525,11 +539,10 @@ class SqliteStore:
             raise StateError(f"state database {self.path} has unsupported schema version {version}")
 
     @contextmanager
-    def _connection(self, writes: bool = False) -> Iterator[sqlite3.Connection]:
+    def _connection(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if self._conn is None:
                 raise StateError(f"the state database {self.path} is closed")
-            self._writes += writes
             try:
                 yield self._conn
             except sqlite3.Error as exc:
@@ -565,10 +578,10 @@ class SqliteStore:
         return update(self, api, entity, key, fn)
 
     def version(self) -> int:
-        """Changes with this process's writes and, through SQLite's data_version, with any other's."""
+        """The file's write generation: it moves with every write to the entries, by any process."""
         with self._connection() as conn:
-            other = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            return (self._writes << 32) + other
+            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
 
     def get(self, api: str, entity: str, key: str) -> Any | None:
         """The stored JSON value, or None when absent or deleted."""
@@ -583,13 +596,13 @@ class SqliteStore:
         """Store a JSON value, replacing any earlier value or tombstone."""
         _check_names(api, entity, key)
         text = _dumps(value, _where(api, entity, key))
-        with self._connection(writes=True) as conn:
+        with self._connection() as conn:
             conn.execute(_PUT, (api, entity, key, api, entity, text))
 
     def delete(self, api: str, entity: str, key: str) -> None:
         """Record a tombstone, so the base entity under the key reads as deleted."""
         _check_names(api, entity, key)
-        with self._connection(writes=True) as conn:
+        with self._connection() as conn:
             conn.execute(_DELETE, (api, entity, key, api, entity))
 
     def deleted(self, api: str, entity: str, key: str) -> bool:
@@ -620,7 +633,7 @@ class SqliteStore:
 
     def reset(self, api: str | None = None) -> None:
         """Forget everything, or everything of one API."""
-        with self._connection(writes=True) as conn:
+        with self._connection() as conn:
             if api is None:
                 conn.execute("DELETE FROM entries")
             else:
@@ -641,7 +654,7 @@ class SqliteStore:
         for api, entity, key, text in rows:
             seq = seqs[api, entity] = seqs.get((api, entity), 0) + 1
             numbered.append((api, entity, key, seq, text, int(text is None)))
-        with self.transaction(), self._connection(writes=True) as conn:
+        with self.transaction(), self._connection() as conn:
             conn.execute("DELETE FROM entries")
             conn.executemany(
                 "INSERT INTO entries (api, entity, key, seq, value, deleted) VALUES (?, ?, ?, ?, ?, ?)", numbered
