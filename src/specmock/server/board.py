@@ -51,6 +51,8 @@ class Board:
             self._conn: sqlite3.Connection | None = sqlite3.connect(
                 self.path, timeout=TIMEOUT, isolation_level=None, check_same_thread=False
             )
+            # per connection, not per file: FULL would sync the disk at every request's commit
+            self._conn.execute("PRAGMA synchronous = NORMAL")
             for statement in _TABLES:
                 self._conn.execute(statement)
         except sqlite3.Error as exc:
