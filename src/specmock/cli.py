@@ -154,6 +154,7 @@ def serve(
         validate=validate,
         admin_token=admin_token,
         cache_mb=cache_mb,
+        workers=workers,
     )
     application = build(options)  # checks every flag and loads every API before listening
     base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from specmock.engine.entities import Entity
 from specmock.engine.rng import Rng
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ class Context:
     def volume(self, collection: str, default: int) -> int:
         """The configured total of a collection of this API."""
         return self.volumes.get(collection, default)
+
+    def entity(self, name: str) -> Entity:
+        """The handle of one entity of this API in the state store, e.g. ctx.entity("sessions").update(...)."""
+        return Entity(self.store, self.api, name)
 
 
 @dataclass

@@ -11,7 +11,8 @@ the modules behind it are not.
 - randomness and values: `Rng`, `Branch`, `pick`, `values` (realistic pools picked by hash);
 - time: `as_utc`;
 - data: `Collection`, `Categorical`, `Timeline`, `Query`, `Page`;
-- state: `Store`, `StateError`; writes merged into exact pages: `edits_of`, `merged_page`,
+- state: `Store`, `StateError`, `Entity` (read, create, patch, update, delete by key, atomic),
+  `EntityExists`, `EntityMissing`; writes merged into exact pages: `edits_of`, `merged_page`,
   `Edits`, `Merged`, `FilteredBase` (what a base must answer), `QueryBase` (a collection's).
 """
 
@@ -22,6 +23,7 @@ from specmock.coverage import exhaustive
 from specmock.engine import values
 from specmock.engine.clock import as_utc
 from specmock.engine.collections import Categorical, Collection, Page, Query, Timeline
+from specmock.engine.entities import Entity, EntityExists, EntityMissing
 from specmock.engine.overlay import Edits, FilteredBase, Merged, QueryBase, edits_of, merged_page
 from specmock.engine.rng import Branch, Rng, pick
 from specmock.engine.state import StateError, Store
@@ -33,6 +35,9 @@ __all__ = [
     "Collection",
     "Context",
     "Edits",
+    "Entity",
+    "EntityExists",
+    "EntityMissing",
     "FilteredBase",
     "Generators",
     "Merged",

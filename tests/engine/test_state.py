@@ -10,7 +10,6 @@ import sys
 import tempfile
 import textwrap
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +18,7 @@ import pytest
 from specmock.engine.state import MemoryStore, SqliteStore, StateError, Store, open_store
 from specmock.errors import ConfigError, SpecmockError
 from tests.conftest import REPO
-
-Factory = Callable[[], Store]
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
-    """Builds stores of one kind; every store built is closed afterwards."""
-    made: list[Store] = []
-
-    def make() -> Store:
-        store: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / f"state{len(made)}.db")
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        store.close()
-
-
-@pytest.fixture
-def store(make_store: Factory) -> Store:
-    return make_store()
+from tests.engine.conftest import Factory
 
 
 def fill(store: Store) -> None:
@@ -348,6 +326,45 @@ def test_sqlite_file_layout(tmp_path: Path) -> None:
         assert rows == [("1", "text", '{"id":1}', 0), ("2", "null", None, 1)]
     finally:
         raw.close()
+        store.close()
+
+
+def test_sqlite_version_follows_every_connections_entries_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    store, other = SqliteStore(path), SqliteStore(path)
+    try:
+        first = store.version()
+        other.put("shop", "users", "1", 1)
+        second = store.version()
+        assert second != first
+        raw = sqlite3.connect(path)
+        with raw:  # another table of the file, as the request log of `serve --workers`
+            raw.execute("CREATE TABLE elsewhere (x)")
+            raw.execute("INSERT INTO elsewhere VALUES (1)")
+        raw.close()
+        assert store.version() == second
+        store.delete("shop", "users", "1")
+        assert store.version() not in (first, second)
+    finally:
+        store.close()
+        other.close()
+
+
+def test_sqlite_adds_the_generation_to_an_older_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    SqliteStore(path).close()
+    raw = sqlite3.connect(path)
+    with raw:  # as a file from before the generation was kept
+        for event in ("insert", "update", "delete"):
+            raw.execute(f"DROP TRIGGER entries_{event}")
+        raw.execute("DELETE FROM meta WHERE key = 'generation'")
+    raw.close()
+    store = SqliteStore(path)
+    try:
+        before = store.version()
+        store.put("shop", "users", "1", 1)
+        assert store.version() != before
+    finally:
         store.close()
 
 

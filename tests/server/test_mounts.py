@@ -17,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from specmock.spec.verdicts import SpecValidator
 from starlette.testclient import TestClient
 
 from specmock.codegen.writer import render, write
@@ -32,6 +31,7 @@ from specmock.server.app import create_app
 from specmock.server.overlap import common_path
 from specmock.server.settings import Settings
 from specmock.spec import load_spec
+from specmock.spec.verdicts import SpecValidator
 from tests.conftest import FIXTURES, run_specmock
 from tests.server.conftest import FROZEN, free_port
 

@@ -25,13 +25,14 @@ def fetch_all(base: str) -> list[bytes]:
     return [httpx.get(base + path, timeout=10).content for path in PATHS]
 
 
-def test_same_seed_same_bytes_across_restarts_workers_and_hash_seeds() -> None:
+def test_same_seed_same_bytes_across_restarts_workers_and_hash_seeds(tmp_path: Path) -> None:
     common = ("--seed", "5", "--clock", f"frozen:{FROZEN}")
     with serving(*common, env={"PYTHONHASHSEED": "1"}) as base:
         first = fetch_all(base)
     with serving(*common, env={"PYTHONHASHSEED": "987"}) as base:
         second = fetch_all(base)
-    with serving(*common, "--workers", "2", env={"PYTHONHASHSEED": "3"}) as base:
+    shared = ("--workers", "2", "--state", f"sqlite:{tmp_path / 'state.db'}")
+    with serving(*common, *shared, env={"PYTHONHASHSEED": "3"}) as base:
         third = fetch_all(base) + fetch_all(base)  # whichever worker answers
     assert first == second
     assert third == first + first

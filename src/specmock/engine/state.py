@@ -9,6 +9,12 @@ Order is deterministic everywhere: `items` lists one entity's entries in inserti
 a key again keeps its original position, while putting a key after deleting it moves it to the
 end, as a new entity would be. `export` lists APIs and entities sorted by name, each in insertion
 order, and `load` of that snapshot restores the same order.
+
+A read-modify-write (a claim, a counter) runs in `transaction()`: its reads and writes are one
+atomic unit that other threads, and with SQLite other processes, cannot interleave with, and an
+exception inside it writes nothing. `compare_and_set` and `update` are built on it. A nested
+transaction joins the outer one. Code on an event loop must not await inside a transaction: the
+lock belongs to the thread, so another task on the same loop would walk straight in.
 """
 
 from __future__ import annotations
@@ -17,18 +23,28 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from specmock.errors import ConfigError, SpecmockError
 
-__all__ = ["SNAPSHOT_VERSION", "MemoryStore", "SqliteStore", "StateError", "Store", "open_store"]
+__all__ = [
+    "SNAPSHOT_VERSION",
+    "MemoryStore",
+    "SqliteStore",
+    "StateError",
+    "Store",
+    "compare_and_set",
+    "open_store",
+    "update",
+]
 
 SNAPSHOT_VERSION = 1
 SCHEMA_VERSION = 1
+TIMEOUT = 5.0  # seconds a SQLite store waits for another connection's write lock
 # "SPMK": marks a SQLite file as ours, so another application's database is never written to.
 APPLICATION_ID = 0x53504D4B
 
@@ -75,6 +91,46 @@ class Store(Protocol):
 
     def version(self) -> int:
         """A number that changes whenever the contents may have changed, by any process."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Make the reads and writes inside the block one atomic unit; on an exception nothing is written."""
+
+    def compare_and_set(self, api: str, entity: str, key: str, expected: Any, new: Any) -> bool:
+        """Put `new` only if the value is `expected` now (None: absent or deleted); whether it did."""
+
+    def update(self, api: str, entity: str, key: str, fn: Callable[[Any | None], Any]) -> Any:
+        """Put fn(current value or None), atomically; the new value."""
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality of JSON values: objects ignore key order, true is not 1 (Python's == says it is)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return not isinstance(b, dict | list) and bool(a == b)
+
+
+def compare_and_set(store: Store, api: str, entity: str, key: str, expected: Any, new: Any) -> bool:
+    """Store.compare_and_set for any store with transaction(), get() and put()."""
+    # expected as a stored value reads back (tuples as lists), so a tuple can match what a tuple wrote
+    wanted = None if expected is None else json.loads(_dumps(expected, _where(api, entity, key)))
+    with store.transaction():
+        current = store.get(api, entity, key)
+        if not _same(current, wanted):
+            return False
+        store.put(api, entity, key, new)
+        return True
+
+
+def update(store: Store, api: str, entity: str, key: str, fn: Callable[[Any | None], Any]) -> Any:
+    """Store.update for any store with transaction(), get() and put()."""
+    with store.transaction():
+        value = fn(store.get(api, entity, key))
+        store.put(api, entity, key, value)
+    return json.loads(_dumps(value, _where(api, entity, key)))
 
 
 def _check_names(api: str, entity: str, key: str) -> None:
@@ -165,19 +221,82 @@ class _Bucket:
     entries: dict[str, str | None] = field(default_factory=dict)
     live: int = 0
 
+    def copy(self) -> _Bucket:
+        """An independent copy, to restore when a transaction fails."""
+        return _Bucket(dict(self.entries), self.live)
+
 
 class MemoryStore:
     """The default store: a process-local overlay, gone when the process ends."""
 
     def __init__(self) -> None:
         self._buckets: dict[tuple[str, str], _Bucket] = {}
-        self._lock = threading.Lock()
+        # re-entrant: a transaction holds it while the calls inside it take it again
+        self._lock = threading.RLock()
         self._closed = False
         self._writes = 0
+        self._depth = 0  # transactions open in the thread that holds the lock
+        # What a failing transaction restores: each bucket as it was before its first write
+        # (None: it did not exist), or everything, once a reset or load replaced the buckets.
+        self._undo: dict[tuple[str, str], _Bucket | None] = {}
+        self._before: dict[tuple[str, str], _Bucket] | None = None
 
     def _check_open(self) -> None:
         if self._closed:
             raise StateError("the in-memory state store is closed")
+
+    def _remember(self, name: tuple[str, str]) -> None:
+        """Before a write to one bucket inside a transaction: keep what it was."""
+        if self._depth and self._before is None and name not in self._undo:
+            bucket = self._buckets.get(name)
+            self._undo[name] = None if bucket is None else bucket.copy()
+
+    def _remember_all(self) -> None:
+        """Before a reset or load inside a transaction: keep everything as it was when the transaction began."""
+        if self._depth and self._before is None:
+            before = {name: bucket.copy() for name, bucket in self._buckets.items()}
+            for name, kept in self._undo.items():
+                if kept is None:
+                    before.pop(name, None)
+                else:
+                    before[name] = kept
+            self._before = before
+
+    def _rollback(self) -> None:
+        if self._before is not None:
+            self._buckets = self._before
+        else:
+            for name, kept in self._undo.items():
+                if kept is None:
+                    self._buckets.pop(name, None)
+                else:
+                    self._buckets[name] = kept
+        self._writes += 1
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the store's lock for the block, so other threads wait; on an exception undo its writes."""
+        with self._lock:
+            self._check_open()
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                if self._depth == 1:
+                    self._rollback()
+                raise
+            finally:
+                self._depth -= 1
+                if not self._depth:
+                    self._undo, self._before = {}, None
+
+    def compare_and_set(self, api: str, entity: str, key: str, expected: Any, new: Any) -> bool:
+        """Put `new` only if the value is `expected` now (None: absent or deleted); whether it did."""
+        return compare_and_set(self, api, entity, key, expected, new)
+
+    def update(self, api: str, entity: str, key: str, fn: Callable[[Any | None], Any]) -> Any:
+        """Put fn(current value or None), atomically; the new value."""
+        return update(self, api, entity, key, fn)
 
     def get(self, api: str, entity: str, key: str) -> Any | None:
         """The stored JSON value, or None when absent or deleted."""
@@ -195,6 +314,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             self._writes += 1
+            self._remember((api, entity))
             bucket = self._buckets.setdefault((api, entity), _Bucket())
             if key in bucket.entries:
                 if bucket.entries[key] is None:
@@ -211,6 +331,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             self._writes += 1
+            self._remember((api, entity))
             bucket = self._buckets.setdefault((api, entity), _Bucket())
             if bucket.entries.get(key) is not None:
                 bucket.live -= 1
@@ -244,6 +365,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             self._writes += 1
+            self._remember_all()
             if api is None:
                 self._buckets = {}
             else:
@@ -271,6 +393,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             self._writes += 1
+            self._remember_all()
             self._buckets = buckets
 
     def version(self) -> int:
@@ -295,8 +418,21 @@ _SCHEMA = (
     "CREATE INDEX entries_order ON entries (api, entity, seq)",
 )
 
+# The generation version() reports: every row written to entries moves it, in the writer's own
+# transaction, whichever connection or process writes (the triggers live in the file). SQLite's
+# data_version would also move with writes to other tables of the file, such as the request log
+# that `serve --workers` keeps there, which change nothing a store holds. Added to older files of
+# the same schema version when they are opened; an older specmock writing the file moves it too.
+_MOVE_GENERATION = "BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'; END"
+_GENERATION = (
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0')",
+    "CREATE TRIGGER IF NOT EXISTS entries_insert AFTER INSERT ON entries " + _MOVE_GENERATION,
+    "CREATE TRIGGER IF NOT EXISTS entries_update AFTER UPDATE ON entries " + _MOVE_GENERATION,
+    "CREATE TRIGGER IF NOT EXISTS entries_delete AFTER DELETE ON entries " + _MOVE_GENERATION,
+)
+
 # Upserts, a new entry going one past the entity's last position: one statement each, so each
-# write is atomic and committed on its own (autocommit).
+# write is atomic and committed on its own (autocommit) outside a transaction.
 # In SET, column names refer to the row before the update, so a tombstone is moved to the end.
 _PUT = (
     "INSERT INTO entries (api, entity, key, seq, value, deleted) "
@@ -312,16 +448,21 @@ _DELETE = (
 
 
 class SqliteStore:
-    """A store in a SQLite file (WAL mode, each write committed) that survives a restart or a crash."""
+    """A store in a SQLite file (WAL mode, each write committed) that survives a restart or a crash.
+
+    One connection serves every thread, behind a re-entrant lock: a transaction holds the lock
+    (so other threads wait) and SQLite's write lock (so other processes wait, up to the timeout).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
-        self._writes = 0  # this connection's own commits, which data_version does not count
+        self._lock = threading.RLock()
+        self._depth = 0  # transactions open in the thread that holds the lock
         self._check_path()
         try:
             # isolation_level=None: autocommit, so every write is durable once the call returns.
-            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
+            # timeout: how long a write or BEGIN IMMEDIATE waits for another process's write lock.
+            conn = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StateError(f"cannot open state database {self.path}: {exc}") from None
         try:
@@ -369,6 +510,8 @@ class SqliteStore:
                 )
             else:
                 self._check_version(conn)
+            for statement in _GENERATION:
+                conn.execute(statement)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -396,21 +539,49 @@ class SqliteStore:
             raise StateError(f"state database {self.path} has unsupported schema version {version}")
 
     @contextmanager
-    def _connection(self, writes: bool = False) -> Iterator[sqlite3.Connection]:
+    def _connection(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if self._conn is None:
                 raise StateError(f"the state database {self.path} is closed")
-            self._writes += writes
             try:
                 yield self._conn
             except sqlite3.Error as exc:
                 raise StateError(f"state database {self.path}: {exc}") from None
 
-    def version(self) -> int:
-        """Changes with this process's writes and, through SQLite's data_version, with any other's."""
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE (waiting for other writers up to the timeout), COMMIT at exit, ROLLBACK on an exception."""
         with self._connection() as conn:
-            other = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            return (self._writes << 32) + other
+            self._depth += 1
+            try:
+                if self._depth > 1:
+                    yield
+                    return
+                # IMMEDIATE takes the write lock now: a read inside cannot go stale before its write
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            finally:
+                self._depth -= 1
+
+    def compare_and_set(self, api: str, entity: str, key: str, expected: Any, new: Any) -> bool:
+        """Put `new` only if the value is `expected` now (None: absent or deleted); whether it did."""
+        return compare_and_set(self, api, entity, key, expected, new)
+
+    def update(self, api: str, entity: str, key: str, fn: Callable[[Any | None], Any]) -> Any:
+        """Put fn(current value or None), atomically; the new value."""
+        return update(self, api, entity, key, fn)
+
+    def version(self) -> int:
+        """The file's write generation: it moves with every write to the entries, by any process."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
 
     def get(self, api: str, entity: str, key: str) -> Any | None:
         """The stored JSON value, or None when absent or deleted."""
@@ -425,13 +596,13 @@ class SqliteStore:
         """Store a JSON value, replacing any earlier value or tombstone."""
         _check_names(api, entity, key)
         text = _dumps(value, _where(api, entity, key))
-        with self._connection(writes=True) as conn:
+        with self._connection() as conn:
             conn.execute(_PUT, (api, entity, key, api, entity, text))
 
     def delete(self, api: str, entity: str, key: str) -> None:
         """Record a tombstone, so the base entity under the key reads as deleted."""
         _check_names(api, entity, key)
-        with self._connection(writes=True) as conn:
+        with self._connection() as conn:
             conn.execute(_DELETE, (api, entity, key, api, entity))
 
     def deleted(self, api: str, entity: str, key: str) -> bool:
@@ -462,7 +633,7 @@ class SqliteStore:
 
     def reset(self, api: str | None = None) -> None:
         """Forget everything, or everything of one API."""
-        with self._connection(writes=True) as conn:
+        with self._connection() as conn:
             if api is None:
                 conn.execute("DELETE FROM entries")
             else:
@@ -483,18 +654,11 @@ class SqliteStore:
         for api, entity, key, text in rows:
             seq = seqs[api, entity] = seqs.get((api, entity), 0) + 1
             numbered.append((api, entity, key, seq, text, int(text is None)))
-        with self._connection(writes=True) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("DELETE FROM entries")
-                conn.executemany(
-                    "INSERT INTO entries (api, entity, key, seq, value, deleted) VALUES (?, ?, ?, ?, ?, ?)", numbered
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        with self.transaction(), self._connection() as conn:
+            conn.execute("DELETE FROM entries")
+            conn.executemany(
+                "INSERT INTO entries (api, entity, key, seq, value, deleted) VALUES (?, ?, ?, ?, ?, ?)", numbered
+            )
 
     def close(self) -> None:
         """Release the store; later calls raise StateError."""

@@ -64,6 +64,7 @@ def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
         if refused is not None:
             return refused
         try:
+            dispatcher.sync()  # another worker may have changed the settings this call shows or changes
             return await action()
         except SpecmockError as exc:
             return problem(400, "Bad admin request", exc.message)
@@ -79,7 +80,7 @@ def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
             changes = await _body(request)
             if not isinstance(changes, dict):
                 raise SpecmockError("send a JSON object of settings to change")
-            dispatcher.settings.update(changes)
+            dispatcher.configure(changes)
             return _json({**dispatcher.settings.to_json(), "apis": _apis(dispatcher)})
 
         return await guarded(request, act)
@@ -110,9 +111,7 @@ def admin_routes(dispatcher: Dispatcher) -> list[BaseRoute]:
 
     async def requests(request: Request) -> Response:
         async def act() -> Response:
-            limit = _limit(request)
-            served = list(dispatcher.log)[-max(0, min(limit, 200)) :] if limit > 0 else []
-            return _json([s._asdict() for s in reversed(served)])
+            return _json([line._asdict() for line in dispatcher.served(_limit(request))])
 
         return await guarded(request, act)
 

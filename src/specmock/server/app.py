@@ -21,6 +21,7 @@ from specmock.engine.state import MemoryStore, Store
 from specmock.errors import ConfigError
 from specmock.registry import load_generators
 from specmock.server.admin import admin_routes
+from specmock.server.board import Board
 from specmock.server.direct import DirectRouter, direct_routes
 from specmock.server.dispatch import ApiRuntime, Dispatcher
 from specmock.server.docs import docs_routes
@@ -110,8 +111,9 @@ def create_app(
     clock: Clock | None = None,
     store: Store | None = None,
     only: list[str] | None = None,
+    board: Board | None = None,
 ) -> Front:
-    """The served app for the configured APIs (or those named in `only`)."""
+    """The served app for the configured APIs (or those named in `only`); a board when it is one of several workers."""
     selected = [config.api(name) for name in only] if only else list(config.apis)
     if not selected:
         raise ConfigError("no APIs to serve: add [[apis]] to specmock.toml")
@@ -125,6 +127,7 @@ def create_app(
         settings or Settings(),
         clock or RealClock(),
         store or MemoryStore(),
+        board,
     )
     own: list[BaseRoute] = [*admin_routes(dispatcher), *docs_routes(dispatcher.apis)]
     own += extra_routes(dispatcher, claims, own)

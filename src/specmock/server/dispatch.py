@@ -23,6 +23,7 @@ from specmock.engine.rng import Rng
 from specmock.engine.state import Store
 from specmock.engine.synth import Synthesizer
 from specmock.registry import Generators
+from specmock.server.board import LOG_SIZE, Board
 from specmock.server.cache import Cached, Key, ResponseCache, key_of
 from specmock.server.negotiate import choose_media, default_status, parse_prefer, status_number
 from specmock.server.problems import problem
@@ -109,16 +110,67 @@ def _canonical(params: dict[str, Any]) -> tuple[object, ...]:
 
 
 class Dispatcher:
-    """Installed on app.state.specmock; generated routes call it through specmock.runtime.dispatch."""
+    """Installed on app.state.specmock; generated routes call it through specmock.runtime.dispatch.
 
-    def __init__(self, apis: dict[str, ApiRuntime], settings: Settings, clock: Clock, store: Store) -> None:
+    In a single process the request counter, the log and the settings live here, in memory. A
+    worker of `serve --workers N` has a board instead (server.board): it takes each request's
+    number there, records its line there, and adopts settings another worker changed.
+    """
+
+    def __init__(
+        self, apis: dict[str, ApiRuntime], settings: Settings, clock: Clock, store: Store, board: Board | None = None
+    ) -> None:
         self.apis = apis
         self.settings = settings
         self.clock = clock
         self.store = store
-        self.log: deque[Served] = deque(maxlen=200)
+        self.log: deque[Served] = deque(maxlen=LOG_SIZE)
         self.seq = 0
         self.cache = ResponseCache(settings.cache_mb << 20)
+        self.board = board
+        self._generation = 0  # of the board's settings this worker has adopted
+        if board is not None:
+            self._adopt(*board.settings())
+
+    def _adopt(self, generation: int, shown: dict[str, Any]) -> None:
+        self.settings = self.settings.with_shown(shown)
+        self._generation = generation
+
+    def sync(self) -> None:
+        """Adopt the settings another worker changed, if any did; nothing to do in a single process."""
+        board = self.board
+        if board is not None and board.generation() != self._generation:
+            self._adopt(*board.settings())
+
+    def _take(self, board: Board) -> int:
+        """The next request number from the board, adopting changed settings before the request uses them."""
+        seq, generation = board.take()
+        if generation != self._generation:
+            self._adopt(*board.settings())
+        self.seq = seq  # what sampled validation draws from, as in a single process
+        return seq
+
+    def served(self, limit: int) -> list[Served]:
+        """The last `limit` lines of the request log (at most 200), newest first."""
+        if limit <= 0:
+            return []
+        if self.board is not None:
+            return [Served(*line) for line in self.board.lines(limit)]
+        return list(self.log)[-min(limit, LOG_SIZE) :][::-1]
+
+    def configure(self, changes: dict[str, Any]) -> None:
+        """Apply an admin settings change (ConfigError and no change if bad); with workers, on the board they share."""
+        board = self.board
+        if board is None:
+            self.settings.update(changes)
+            return
+
+        def change(shown: dict[str, Any]) -> dict[str, Any]:
+            draft = self.settings.with_shown(shown)
+            draft.update(changes)
+            return draft.to_json()
+
+        self._adopt(*board.change(change))
 
     def now(self) -> datetime:
         """The clock's now to the whole second: what generators see, so an answer can be kept for that second."""
@@ -129,6 +181,8 @@ class Dispatcher:
         self.seq = 0
         self.log.clear()
         self.cache.clear()
+        if self.board is not None:
+            self.board.reset()
 
     def context(
         self,
@@ -167,6 +221,9 @@ class Dispatcher:
         Tried before the request's parameters are even read: a kept answer was made for exactly
         this path, query and headers, so they were valid then and the answer is the same now.
         """
+        board = self.board
+        if board is not None:
+            self.sync()  # faults or a seed set on another worker decide whether a kept answer may go
         if not self._calm(api, operation_id):
             return False
         key = self._cache_key(scope, self.now(), self.store.version())
@@ -174,28 +231,38 @@ class Dispatcher:
         if kept is None:
             return False
         started = time.perf_counter()
-        self.seq += 1
+        if board is None:
+            self.seq += 1
+            seq = self.seq
+        else:
+            seq = self._take(board)
         headers = [
             *kept.headers,
             (b"x-specmock-seed", kept.seed.encode("latin-1")),
-            (b"x-specmock-request", str(self.seq).encode()),
+            (b"x-specmock-request", str(seq).encode()),
             (b"x-specmock-fault", b"none"),
         ]
         await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         await send({"type": "http.response.body", "body": kept.body})
         elapsed = round((time.perf_counter() - started) * 1000, 2)
-        self.log.append(
-            Served(
-                self.seq, "GET", scope["path"], api, operation_id, kept.status, elapsed, "none", "cached " + kept.source
-            )
+        line = Served(
+            seq, "GET", scope["path"], api, operation_id, kept.status, elapsed, "none", "cached " + kept.source
         )
+        if board is None:
+            self.log.append(line)
+        else:
+            board.record(list(line))
         return True
 
     async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
         """Answer one request of one operation."""
         started = time.perf_counter()
-        self.seq += 1
-        seq = self.seq
+        board = self.board
+        if board is None:
+            self.seq += 1
+            seq = self.seq
+        else:
+            seq = self._take(board)
         runtime = self.apis[api]
         op = runtime.operations[operation_id]
         prefer = parse_prefer(request.headers.get("prefer"))
@@ -213,19 +280,21 @@ class Dispatcher:
             (b"x-specmock-request", str(seq).encode()),
             (b"x-specmock-fault", fault.encode()),
         ]
-        self.log.append(
-            Served(
-                seq,
-                request.method,
-                request.scope["path"],
-                api,
-                operation_id,
-                response.status_code,
-                round((time.perf_counter() - started) * 1000, 2),
-                fault,
-                source,
-            )
+        line = Served(
+            seq,
+            request.method,
+            request.scope["path"],
+            api,
+            operation_id,
+            response.status_code,
+            round((time.perf_counter() - started) * 1000, 2),
+            fault,
+            source,
         )
+        if board is None:
+            self.log.append(line)
+        else:
+            board.record(list(line))
         if fault == "drop":
             raise DropResponse
         return response

@@ -96,6 +96,7 @@ def _http(dispatcher: Dispatcher, runtime: ApiRuntime, extra: ExtraRoute) -> Cal
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             return problem(400, "Invalid request body", f"the body is not JSON: {exc}")
         operation = f"{request.method} {extra.path}"
+        dispatcher.sync()  # the seed another worker set
         ctx = dispatcher.context(runtime, operation, _params(request), body, dispatcher.settings.seed, request)
         try:
             result = extra.handler(ctx)
@@ -118,6 +119,7 @@ def _websocket(
         operation = f"WEBSOCKET {extra.path}"
 
         def context() -> Context:
+            dispatcher.sync()
             return dispatcher.context(runtime, operation, params, None, dispatcher.settings.seed, None)
 
         await extra.handler(websocket, context)

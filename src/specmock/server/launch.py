@@ -10,8 +10,9 @@ from typing import Any
 
 from specmock.config import Config, bundled_config, find_config, load_config
 from specmock.engine.clock import parse_clock
-from specmock.engine.state import open_store
+from specmock.engine.state import SqliteStore, open_store
 from specmock.errors import ConfigError
+from specmock.server.board import Board
 from specmock.server.front import Front
 from specmock.server.settings import VALIDATE_MODES, Faults, Latency, Settings, parse_rate, parse_volume
 
@@ -33,6 +34,7 @@ class ServeOptions:
     validate: str = "off"
     admin_token: str | None = None
     cache_mb: int = 4
+    workers: int = 1
 
     def settings(self) -> Settings:
         """Settings from the flags; ConfigError naming the flag on a bad value."""
@@ -63,18 +65,32 @@ class ServeOptions:
         return json.dumps(asdict(self))
 
 
-def build(options: ServeOptions) -> Front:
-    """The app for a set of options (every flag checked before anything starts)."""
+def build(options: ServeOptions, *, first: bool = True) -> Front:
+    """The app for a set of options (every flag checked before anything starts).
+
+    With several workers, the `serve` process itself is `first`: it starts the board the
+    workers share, which each worker (`first` False) then joins.
+    """
     from specmock.server.app import create_app  # noqa: PLC0415 - the CLI imports this module lazily
 
+    if options.workers > 1 and options.state == "memory":
+        raise ConfigError(
+            f"--workers {options.workers} needs shared state: with --state memory each worker would keep its own "
+            "writes, settings and request log; use --state sqlite:<path> (e.g. --state sqlite:state.db)"
+        )
     settings = options.settings()
     clock = parse_clock(options.clock)
     config = options.project()
     store = open_store(options.state)
-    return create_app(config, settings, clock, store, only=options.apis or None)
+    board = None
+    if options.workers > 1 and isinstance(store, SqliteStore):
+        board = Board(store.path)
+        if first:
+            board.start(settings.to_json())
+    return create_app(config, settings, clock, store, only=options.apis or None, board=board)
 
 
 def factory() -> Front:
     """uvicorn's factory for --workers and --reload: options arrive in the environment."""
     data: dict[str, Any] = json.loads(os.environ[ENV])
-    return build(ServeOptions(**data))
+    return build(ServeOptions(**data), first=False)

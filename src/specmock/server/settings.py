@@ -121,6 +121,22 @@ class Settings:
             "sample_rate": self.sample_rate,
         }
 
+    def with_shown(self, shown: dict[str, Any]) -> Settings:
+        """A copy taking everything `to_json` shows from `shown` (another worker's settings); token and cache kept."""
+        return replace(
+            self,
+            seed=shown["seed"],
+            preset=shown["preset"],
+            volumes=dict(shown["volumes"]),
+            latency={scope: Latency(**value) for scope, value in shown["latency"].items()},
+            faults={
+                scope: Faults(**{**value, "statuses": tuple(value["statuses"])})
+                for scope, value in shown["faults"].items()
+            },
+            validate=shown["validate"],
+            sample_rate=shown["sample_rate"],
+        )
+
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a partial update from the admin API; ConfigError (nothing changed) when one is bad."""
         draft = replace(self, volumes=dict(self.volumes), latency=dict(self.latency), faults=dict(self.faults))

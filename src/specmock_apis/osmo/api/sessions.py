@@ -87,8 +87,8 @@ def machine(ctx: Context, wf: Workflow, group: Group, task: Task) -> Machine:
 
 def open_session(ctx: Context, kind: str, wf: Workflow, group: Group, task: Task, **extra: Any) -> dict[str, str]:
     """Keep a new session in the store; its RouterResponse."""
-    count = int(ctx.store.get(ctx.api, COUNTERS, SESSIONS) or 0) + 1
-    ctx.store.put(ctx.api, COUNTERS, SESSIONS, count)
+    # one atomic step: two requests at once (another worker, too) must not draw the same key
+    count = int(ctx.entity(COUNTERS).update(SESSIONS, lambda n: int(n or 0) + 1))
     rng = generators.rng(ctx.seed, "session", wf.name, task.name, count)
     # the real service's keys are the action's name and a unique id
     key = f"{kind.upper()}-{values.hex_digest(rng, 'key', 32)}"
