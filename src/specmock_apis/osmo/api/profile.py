@@ -41,7 +41,7 @@ def stored_profile(ctx: Context, user: str) -> dict[str, Any]:
         "slack_notification": rng.chance(0.4, "slack"),
         "pool": rng.choice(catalog.pools(ctx), "pool"),
     }
-    return {**profile, **(ctx.store.get(ctx.api, ENTITY, user) or {})}
+    return {**profile, **(ctx.entity(ENTITY).get(user) or {})}
 
 
 @generators.operation("get_notification_settings_api_profile_settings_get")
@@ -71,10 +71,9 @@ def set_settings(ctx: Context) -> None:
     """POST /api/profile/settings: keep the given (non-null) fields for this user; answers null."""
     user = user_of(ctx)
     body = ctx.body or {}
-    saved = ctx.store.get(ctx.api, ENTITY, user) or {}
     # as the real service: only fields that are set, and the username stays the caller's
     changes = {k: body[k] for k in PROFILE_FIELDS if k != "username" and body.get(k) is not None}
-    ctx.store.put(ctx.api, ENTITY, user, {**saved, **changes})
+    ctx.entity(ENTITY).update(user, lambda saved: {**(saved or {}), **changes})
     return None
 
 

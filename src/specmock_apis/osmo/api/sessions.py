@@ -107,13 +107,13 @@ def open_session(ctx: Context, kind: str, wf: Workflow, group: Group, task: Task
         "machine": machine(ctx, wf, group, task).to_json(),
         **extra,
     }
-    ctx.store.put(ctx.api, SESSIONS, key, record)
+    ctx.entity(SESSIONS).put(key, record)
     return response
 
 
 def session(ctx: Context, key: str, kind: str | None = None, workflow: str | None = None) -> dict[str, Any]:
     """An open session by key (and kind and workflow, when given), or a 404 naming it."""
-    record = ctx.store.get(ctx.api, SESSIONS, key)
+    record = ctx.entity(SESSIONS).get(key)
     if (
         not isinstance(record, dict)
         or (kind and record["kind"] != kind)
@@ -220,7 +220,7 @@ def list_sessions(ctx: Context) -> dict[str, Any]:
     if kind is not None and kind not in KINDS:
         raise refused(("query", "kind"), f"must be one of {', '.join(KINDS)}")
     wanted = {k: ctx.params[k] for k in ("workflow", "task", "kind") if ctx.params.get(k)}
-    records = [r for _, r in ctx.store.items(ctx.api, SESSIONS)]
+    records = [r for _, r in ctx.entity(SESSIONS).items()]
     return {"sessions": [public(r) for r in records if all(r.get(k) == v for k, v in wanted.items())]}
 
 
@@ -234,7 +234,7 @@ def get_session(ctx: Context) -> dict[str, Any]:
 def close_session(ctx: Context) -> Reply:
     """DELETE /_specmock/osmo/sessions/{key}: close a session (its shell and its router address stop answering)."""
     key = session(ctx, ctx.params["key"])["key"]
-    ctx.store.delete(ctx.api, SESSIONS, key)
+    ctx.entity(SESSIONS).delete(key)
     return Reply(status=204)
 
 

@@ -11,10 +11,6 @@ from specmock_apis.osmo.data import catalog
 from specmock_apis.osmo.data.workflows import CHANGES
 
 
-def _change(ctx: Context, name: str) -> dict[str, Any]:
-    return dict(ctx.store.get(ctx.api, CHANGES, name) or {})
-
-
 @generators.operation("cancel_workflow_api_workflow__name__cancel_post")
 def cancel(ctx: Context) -> dict[str, Any]:
     """POST /api/workflow/{name}/cancel: an alive workflow ends FAILED_CANCELED now; a finished one is refused."""
@@ -22,11 +18,10 @@ def cancel(ctx: Context) -> dict[str, Any]:
     if not wf.alive:
         # the real service refuses too; the spec's only error answer is the 422 shape
         raise invalid("name", f"Workflow {wf.name} is already {wf.status.value} and cannot be canceled")
-    change = _change(ctx, wf.name)
-    change.update(canceled_at=when(ctx.now), canceled_by=ctx.params.get("x-osmo-user") or catalog.CURRENT_USER)
+    cancel = {"canceled_at": when(ctx.now), "canceled_by": ctx.params.get("x-osmo-user") or catalog.CURRENT_USER}
     if ctx.params.get("message"):
-        change["message"] = ctx.params["message"]
-    ctx.store.put(ctx.api, CHANGES, wf.name, change)
+        cancel["message"] = ctx.params["message"]
+    ctx.entity(CHANGES).update(wf.name, lambda change: {**(change or {}), **cancel})
     return {"name": wf.name}
 
 
@@ -38,9 +33,12 @@ def tag(ctx: Context) -> dict[str, Any]:
     unknown = [t for t in add if t not in catalog.TAGS]
     if unknown:
         raise invalid("add", f"unknown tags {unknown}; the available tags are {list(catalog.TAGS)}")
-    change = _change(ctx, wf.name)
-    added = [t for t in change.get("add", []) if t not in remove] + add
-    removed = [t for t in change.get("remove", []) if t not in add] + remove
-    change.update(add=list(dict.fromkeys(added)), remove=list(dict.fromkeys(removed)))
-    ctx.store.put(ctx.api, CHANGES, wf.name, change)
+
+    def tagged(change: dict[str, Any] | None) -> dict[str, Any]:
+        change = dict(change or {})
+        added = [t for t in change.get("add", []) if t not in remove] + add
+        removed = [t for t in change.get("remove", []) if t not in add] + remove
+        return {**change, "add": list(dict.fromkeys(added)), "remove": list(dict.fromkeys(removed))}
+
+    ctx.entity(CHANGES).update(wf.name, tagged)  # atomic: two taggings at once both count
     return {"name": wf.name, "tags": [t for t in dict.fromkeys([*wf.tags, *add]) if t not in remove]}

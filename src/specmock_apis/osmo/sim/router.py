@@ -46,9 +46,9 @@ def _line_result(ctx: Context, record: dict[str, Any], line: str | None) -> dict
     elif line is not None:
         output = shell.run(line)
     if state.exited:
-        ctx.store.delete(ctx.api, SESSIONS, record["key"])
+        ctx.entity(SESSIONS).delete(record["key"])
     else:
-        ctx.store.put(ctx.api, SESSIONS, record["key"], {**record, "shell": state.to_json()})
+        ctx.entity(SESSIONS).put(record["key"], {**record, "shell": state.to_json()})
     return {
         "output": output,
         "prompt": "" if state.exited else shell.prompt(),
@@ -204,7 +204,7 @@ class _Keystrokes:
 @generators.route("/router/api/router/webserver/{key}")
 def webserver_alive(ctx: Context) -> bool:
     """GET .../api/router/webserver/{key}: whether the session is open (the UI polls this)."""
-    record = ctx.store.get(ctx.api, SESSIONS, ctx.params["key"])
+    record = ctx.entity(SESSIONS).get(ctx.params["key"])
     return isinstance(record, dict) and record["kind"] in ("webserver", "portforward")
 
 

@@ -23,22 +23,22 @@ NAME_SCAN = 50_000  # datasets a name search reads per page before it settles fo
 
 def written(ctx: Context) -> list[dict[str, Any]]:
     """Every record a write stored, in the order they were first written."""
-    return [value for _, value in ctx.store.items(ctx.api, ENTITY)]
+    return [value for _, value in ctx.entity(ENTITY).items()]
 
 
 def save(ctx: Context, record: dict[str, Any]) -> None:
     """Keep a changed record in the overlay."""
-    ctx.store.put(ctx.api, ENTITY, record["id"], record)
+    ctx.entity(ENTITY).put(record["id"], record)
 
 
 def remove(ctx: Context, record: dict[str, Any]) -> None:
     """Remove a dataset or collection for good."""
-    ctx.store.delete(ctx.api, ENTITY, record["id"])
+    ctx.entity(ENTITY).delete(record["id"])
 
 
 def touched(ctx: Context, record_id: str) -> bool:
     """Whether a write changed or removed this id, so the base record no longer shows."""
-    return ctx.store.deleted(ctx.api, ENTITY, record_id) or ctx.store.get(ctx.api, ENTITY, record_id) is not None
+    return ctx.entity(ENTITY).deleted(record_id) or ctx.entity(ENTITY).get(record_id) is not None
 
 
 def current(ctx: Context, everyone: Datasets, slot: int) -> dict[str, Any] | None:
@@ -48,9 +48,9 @@ def current(ctx: Context, everyone: Datasets, slot: int) -> dict[str, Any] | Non
     if index is None:
         return next((r for r in written(ctx) if r["slot"] == slot), None)
     record_id = everyone.id_of(index)
-    if ctx.store.deleted(ctx.api, ENTITY, record_id):
+    if ctx.entity(ENTITY).deleted(record_id):
         return None
-    stored = ctx.store.get(ctx.api, ENTITY, record_id)
+    stored = ctx.entity(ENTITY).get(record_id)
     return stored if stored is not None else base(everyone, index)
 
 
