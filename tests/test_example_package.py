@@ -29,7 +29,7 @@ def test_the_readme_shows_the_package_as_it_is() -> None:
     section = readme.split("## Writing generators", 1)[1].split("\n## ", 1)[0]
     shown = re.findall(r"```python\n(.*?)```", section, re.S)
     files = [(PACKAGE / name).read_text() for name in ("__init__.py", "books.py", "api.py")]
-    assert shown == files
+    assert shown[:3] == files  # the package first; later blocks are smaller examples
 
 
 def test_the_example_is_in_sync_with_its_spec(project: Path) -> None:
