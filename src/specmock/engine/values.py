@@ -1,5 +1,8 @@
 """Realistic values, picked by a counter-based `Rng` from pools that Faker filled once.
 
+Nothing here knows any API: words of one domain (container images, cluster nodes) belong to that
+API's package.
+
 Faker is slow per call and its seeded stream depends on call order, so it never runs per item:
 `faker_pools()` builds every pool with one `Faker("en_US")` seeded with `FAKER_SEED`, in a fixed
 order, as sorted, de-duplicated tuples, and `pools.json` beside this module holds the result.
@@ -25,10 +28,6 @@ from specmock.engine.rng import Rng
 FAKER_SEED = 20260101
 FAKER_LOCALE = "en_US"
 
-REGISTRIES = ("nvcr.io", "docker.io", "ghcr.io", "quay.io", "gcr.io", "registry.gitlab.com")
-IMAGE_FLAVOURS = ("py3", "cuda12", "runtime", "devel", "slim", "base")
-HOST_ROLES = ("gpu", "cpu", "node", "worker", "dgx", "compute", "login", "storage", "web", "db")
-
 
 @dataclass(frozen=True)
 class Pools:
@@ -38,7 +37,6 @@ class Pools:
     last_names: tuple[str, ...]
     words: tuple[str, ...]
     companies: tuple[str, ...]
-    company_words: tuple[str, ...]
     domains: tuple[str, ...]
     hostnames: tuple[str, ...]
     sentences: tuple[str, ...]
@@ -74,12 +72,11 @@ def faker_pools() -> Pools:
     last = _pool(n for n in (fake.last_name() for _ in range(3000)) if _plain(n))
     words = _pool(w for w in fake.get_words_list() if _plain(w) and w.islower() and len(w) >= 3)
     companies = _pool(fake.company() for _ in range(400))
-    company_words = _pool(w.lower() for w in (fake.last_name() for _ in range(400)) if _plain(w))
     domains = _pool(fake.domain_name() for _ in range(200))
     hostnames = _pool(fake.hostname() for _ in range(600))
     sentences = _pool(fake.sentence() for _ in range(600))
     file_names = _pool(fake.file_name() for _ in range(600))
-    return Pools(first, last, words, companies, company_words, domains, hostnames, sentences, file_names)
+    return Pools(first, last, words, companies, domains, hostnames, sentences, file_names)
 
 
 def first_name(rng: Rng, label: str) -> str:
@@ -123,12 +120,6 @@ def company(rng: Rng, label: str) -> str:
 def hostname(rng: Rng, label: str) -> str:
     """A host name such as web-60.smith.org."""
     return rng.choice(pools().hostnames, label)
-
-
-def node_name(rng: Rng, label: str) -> str:
-    """A cluster node name such as dgx-a100-0042."""
-    role = rng.choice(HOST_ROLES, label + ".role")
-    return f"{role}-{rng.choice(pools().company_words, label + '.site')}-{rng.integer(1, 9999, label):04d}"
 
 
 def word(rng: Rng, label: str) -> str:
@@ -176,30 +167,6 @@ def hex_digest(rng: Rng, label: str, length: int = 12) -> str:
     """Lowercase hex digits, like a short commit or image digest."""
     digits = "".join(f"{rng.bits(label, n):016x}" for n in range((length + 15) // 16))
     return digits[:length]
-
-
-def image_tag(rng: Rng, label: str) -> str:
-    """A container image tag such as 24.01-py3, v1.4.2, 2.3.0-cuda12 or latest."""
-    style = rng.integer(0, 9, label + ".style")
-    if style < 4:
-        year, month = rng.integer(21, 26, label + ".year"), rng.integer(1, 12, label + ".month")
-        return f"{year}.{month:02d}-{rng.choice(IMAGE_FLAVOURS, label + '.flavour')}"
-    major, minor, patch = (rng.integer(0, 5, label + ".v", n) for n in range(3))
-    if style < 7:
-        return f"v{major}.{minor}.{patch}"
-    if style < 9:
-        return f"{major}.{minor}.{patch}-{rng.choice(IMAGE_FLAVOURS, label + '.flavour')}"
-    return "latest"
-
-
-def image(rng: Rng, label: str) -> str:
-    """A container image reference such as nvcr.io/nvidia/pytorch:24.01-py3."""
-    registry = rng.choice(REGISTRIES, label + ".registry")
-    namespace = rng.choice(pools().company_words, label + ".namespace")
-    repository = word(rng, label + ".repository")
-    if rng.chance(0.3, label + ".compound"):
-        repository += "-" + word(rng, label + ".suffix")
-    return f"{registry}/{namespace}/{repository}:{image_tag(rng, label + '.tag')}"
 
 
 @overload
