@@ -29,6 +29,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from specmock.engine import regex_gen
+from specmock.engine import values as vocabulary
 from specmock.engine.rng import Rng
 from specmock.engine.synth import Synthesizer
 
@@ -109,10 +110,10 @@ def test_31_type_array_uses_every_type_and_null_rarely() -> None:
         ("date", lambda v: re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)),
         ("time", lambda v: re.fullmatch(r"\d{2}:\d{2}:\d{2}", v)),
         ("uuid", lambda v: str(uuid.UUID(v)) == v),
-        ("email", lambda v: re.fullmatch(r"[a-z]+\.[a-z]+@example\.com", v)),
+        ("email", lambda v: re.fullmatch(r"[a-z]+(\.[a-z]+\d*|[a-z]*)@[a-z0-9-]+\.[a-z]+", v)),
         ("uri", lambda v: urllib.parse.urlsplit(v).scheme == "https"),
         ("url", lambda v: v.startswith("https://")),
-        ("hostname", lambda v: re.fullmatch(r"[a-z]+\.example\.com", v)),
+        ("hostname", lambda v: re.fullmatch(r"[a-z]+-\d+(\.[a-z0-9-]+)+", v)),
         ("ipv4", lambda v: ipaddress.IPv4Address(v)),
         ("ipv6", lambda v: ipaddress.IPv6Address(v)),
         ("byte", lambda v: base64.b64decode(v, validate=True)),
@@ -573,6 +574,49 @@ def test_property_names_give_realistic_strings() -> None:
     stamps = values({"type": "object", "required": ["created_at"], "properties": {"created_at": {"type": "integer"}}})
     for stamp in stamps:
         assert NOW - timedelta(days=366) <= datetime.fromtimestamp(stamp["created_at"], UTC) <= NOW
+
+
+def test_synthesis_speaks_the_engine_vocabulary() -> None:
+    """Hinted strings and filler come from the pools generators use, not from a list of synthesis's own."""
+    pools = vocabulary.pools()
+    drawn_from = {
+        "firstName": pools.first_names,
+        "last_name": pools.last_names,
+        "company": pools.companies,
+        "city": pools.cities,
+        "country": pools.country_codes,
+        "currency": pools.currency_codes,
+        "locale": pools.locales,
+        "address": pools.street_addresses,
+        "description": pools.sentences,
+        "hostname": pools.hostnames,
+        "domain": pools.domains,
+        "file_name": pools.file_names,
+        "status": vocabulary.STATUSES,
+        "kind": pools.words,
+    }
+    schema = {
+        "type": "object",
+        "required": [*drawn_from, "filler"],
+        "properties": {**{name: {"type": "string"} for name in drawn_from}, "filler": {"type": "string"}},
+    }
+    for value in values(schema):
+        for name, pool in drawn_from.items():
+            assert value[name] in pool, (name, value[name])
+        assert all(word in pools.words for word in value["filler"].split(" "))
+    for email in values({"type": "string", "format": "email"}):
+        assert email.partition("@")[2] in pools.domains
+
+
+def test_a_hinted_value_too_long_for_max_length_gives_way_to_filler() -> None:
+    for value in values(
+        {
+            "type": "object",
+            "required": ["description"],
+            "properties": {"description": {"type": "string", "maxLength": 12}},
+        }
+    ):
+        assert len(value["description"]) <= 12
 
 
 BIG = {

@@ -13,7 +13,8 @@ How a value is built:
   when a check fails the generator retries with a child rng, a bounded number of times.
 
 Every draw comes from `Rng` with a label, so adding a property never reshuffles the others, and
-nothing depends on `hash()`, set order or the wall clock: `now` is given by the caller.
+nothing depends on `hash()`, set order or the wall clock: `now` is given by the caller. Words,
+names, places and codes come from `values`, the engine's one vocabulary, which generators use too.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
-from specmock.engine import regex_gen
+from specmock.engine import regex_gen, values
 from specmock.engine.rng import Rng
 from specmock.spec.refs import lookup
 
@@ -67,26 +68,6 @@ _NUMBER_FORMATS = ("float", "double")
 _INT_RANGES = {"int32": (-(1 << 31), (1 << 31) - 1), "int64": (-(1 << 63), (1 << 63) - 1)}
 _ALL_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
 
-_WORDS = (
-    "account alpha amber anchor apple arrow atlas autumn beacon birch blue bright canyon cedar cloud coral "
-    "delta desert ember field forest galaxy garden harbor island jade lake lemon maple meadow metro nova "
-    "ocean orbit pearl pine planet prism quartz river rocket sage silver solar spring stone summit "
-    "sunset thunder timber valley velvet willow winter zenith"
-).split()
-_SENTENCE_WORDS = (
-    "the a quick report shows that our team shipped new features for every customer this week and "
-    "we expect steady growth across all regions while keeping costs low with better tools"
-).split()
-_FIRST = "Alice Bruno Chen Dana Elena Farid Grace Hiro Ines Jamal Kira Liam Maya Noor Omar Priya Rosa Sven".split()
-_LAST = "Anders Baker Costa Diaz Evans Fischer Garcia Hughes Ito Jensen Khan Lopez Moreau Nakamura Okafor Patel".split()
-_COMPANIES = ("Acme Corp", "Globex", "Initech", "Umbrella Labs", "Stark Industries", "Wayne Enterprises", "Hooli")
-_CITIES = ("Berlin", "Lisbon", "Toronto", "Osaka", "Nairobi", "Austin", "Melbourne", "Oslo", "Santiago", "Pune")
-_COUNTRIES = ("DE", "PT", "CA", "JP", "KE", "US", "AU", "NO", "CL", "IN")
-_CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF")
-_LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "ja-JP", "pt-BR", "es-ES")
-_STREETS = ("Main St", "Oak Avenue", "Harbor Road", "Elm Street", "Market Square", "Station Lane")
-_STATUSES = ("active", "pending", "completed", "archived")
-_MAP_KEYS = ("env", "team", "region", "tier", "owner", "project", "stage", "role", "zone", "app")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # openapi-schema-validator's format checker ends up with jsonschema's draft 3 `time`: strptime("%H:%M:%S").
@@ -665,10 +646,10 @@ class Synthesizer:
         fitting = [v for v in options if self._check(v, rest, 0)] or options
         if not fitting:
             return None
-        values = [v for v in fitting if v is not None]
-        if values and len(values) < len(fitting) and (self._minimal(ctx) or rng.chance(_NULL_CHANCE, "null")):
+        present = [v for v in fitting if v is not None]
+        if present and len(present) < len(fitting) and (self._minimal(ctx) or rng.chance(_NULL_CHANCE, "null")):
             return None
-        return json.loads(json.dumps(rng.choice(values or fitting, "enum")))
+        return json.loads(json.dumps(rng.choice(present or fitting, "enum")))
 
     def _schema_example(self, flat: dict[str, Any], rng: Rng) -> Any:
         """The schema's own `example` now and then, when it is valid: real specs' examples read well."""
@@ -721,14 +702,14 @@ class Synthesizer:
     def _pick_type(self, types: list[str], rng: Rng, ctx: _Ctx) -> str:
         if not types:
             return "null"
-        values = [t for t in types if t != "null"]
-        if not values:
+        kinds = [t for t in types if t != "null"]
+        if not kinds:
             return "null"
-        if len(values) < len(types) and (self._minimal(ctx) or rng.chance(_NULL_CHANCE, "null")):
+        if len(kinds) < len(types) and (self._minimal(ctx) or rng.chance(_NULL_CHANCE, "null")):
             return "null"
-        if values == ["string", "integer", "boolean"]:
+        if kinds == ["string", "integer", "boolean"]:
             return rng.weighted([("string", 6.0), ("integer", 2.0), ("boolean", 2.0)], "type")
-        return rng.choice(values, "type")
+        return rng.choice(kinds, "type")
 
     # ---------------------------------------------------------------- objects and arrays
 
@@ -860,8 +841,8 @@ class Synthesizer:
         if names is not None:
             value = self._gen(names, rng, _Ctx(hint="key"))
             return value if isinstance(value, str) else None
-        word = rng.choice(_MAP_KEYS, "key")
-        return word if attempt < len(_MAP_KEYS) else f"{word}{attempt}"
+        word = rng.choice(values.LABEL_KEYS, "key")
+        return word if attempt < len(values.LABEL_KEYS) else f"{word}{attempt}"
 
     def _gen_array(self, flat: dict[str, Any], rng: Rng, ctx: _Ctx) -> list[Any]:
         items = flat.get("items", {})
@@ -977,11 +958,11 @@ class Synthesizer:
         """Whole words (one to three, more when minLength asks), cut only when maxLength must."""
         if high == 0:
             return ""
-        words = [rng.choice(_WORDS, "word", i) for i in range(rng.integer(1, 3, "words"))]
-        text = " ".join(words)
-        n = len(words)
+        pool = values.pools().words
+        n = rng.integer(1, 3, "words")
+        text = " ".join([rng.choice(pool, "word", i) for i in range(n)])  # values.words, without a call
         while len(text) < low:
-            text += " " + rng.choice(_WORDS, "word", n)
+            text += " " + rng.choice(pool, "word", n)
             n += 1
         if high is not None and len(text) > high:
             text = text[:high]
@@ -1002,13 +983,13 @@ class Synthesizer:
         if fmt in ("uuid", "guid"):
             return str(uuid.UUID(int=(rng.bits("uuid") << 64) | rng.bits("uuid", 1), version=4))
         if fmt in ("email", "idn-email"):
-            return self._email(rng)
+            return values.email(rng, "email")
         if fmt in ("uri", "url", "iri", "uri-template"):
-            return f"https://example.com/{rng.choice(_WORDS, 'path')}/{rng.integer(1, 9999, 'n')}"
+            return values.url(rng, "url")
         if fmt in ("uri-reference", "iri-reference"):
-            return f"/{rng.choice(_WORDS, 'path')}/{rng.integer(1, 9999, 'n')}"
+            return f"/{values.word(rng, 'path')}/{rng.integer(1, 9999, 'n')}"
         if fmt in ("hostname", "idn-hostname"):
-            return f"{rng.choice(_WORDS, 'host')}.example.com"
+            return values.hostname(rng, "host")
         if fmt == "ipv4":
             return f"10.{rng.integer(0, 255, 'a')}.{rng.integer(0, 255, 'b')}.{rng.integer(1, 254, 'c')}"
         if fmt == "ipv6":
@@ -1024,22 +1005,15 @@ class Synthesizer:
         if fmt == "regex":
             return "^[a-z0-9_-]{3,16}$"
         if fmt == "json-pointer":
-            return f"/{rng.choice(_WORDS, 'ptr')}/0"
+            return f"/{values.word(rng, 'ptr')}/0"
         if fmt == "relative-json-pointer":
-            return "0/" + rng.choice(_WORDS, "ptr")
+            return "0/" + values.word(rng, "ptr")
         if fmt in ("phone", "tel"):
-            return self._phone(rng)
+            return values.phone(rng, "phone")
         return None
 
     def _moment(self, rng: Rng) -> datetime:
         return self.now - timedelta(seconds=rng.integer(0, 365 * 24 * 3600, "moment"))
-
-    def _email(self, rng: Rng) -> str:
-        return f"{rng.choice(_FIRST, 'first').lower()}.{rng.choice(_LAST, 'last').lower()}@example.com"
-
-    @staticmethod
-    def _phone(rng: Rng) -> str:
-        return f"+1-555-{rng.integer(100, 999, 'phone'):03d}-{rng.integer(1000, 9999, 'phone2'):04d}"
 
     @staticmethod
     def _bytes(rng: Rng, low: int, high: int) -> bytes:
@@ -1054,7 +1028,7 @@ class Synthesizer:
         last = tokens[-1]
         joined = "".join(tokens)
         if "email" in joined:
-            return self._email(rng)
+            return values.email(rng, "email")
         if last in ("url", "uri", "href", "link", "website", "homepage", "avatar", "image", "icon", "logo"):
             return self._format("uri", rng)
         if last in ("at", "timestamp", "datetime") or joined in ("created", "updated", "modified", "deleted"):
@@ -1066,19 +1040,17 @@ class Synthesizer:
         if last == "id":
             return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789", "id", i) for i in range(12))
         if joined in ("firstname", "givenname") or (last == "name" and tokens[0] in ("first", "given")):
-            return rng.choice(_FIRST, "first")
+            return values.first_name(rng, "first")
         if joined in ("lastname", "surname", "familyname") or (last == "name" and tokens[0] in ("last", "family")):
-            return rng.choice(_LAST, "last")
+            return values.last_name(rng, "last")
         if joined in ("username", "login", "handle", "nickname", "screenname"):
-            return f"{rng.choice(_FIRST, 'first').lower()}{rng.integer(1, 99, 'n')}"
+            return values.user_name(rng, "user")
         if last == "name" and tokens[0] in ("company", "organization", "org", "business", "vendor"):
-            return rng.choice(_COMPANIES, "company")
+            return values.company(rng, "company")
         if joined in ("company", "organization", "organisation", "employer"):
-            return rng.choice(_COMPANIES, "company")
-        if last == "name" and tokens[0] in ("file", "filename"):
-            return f"{rng.choice(_WORDS, 'file')}.txt"
-        if last == "filename":
-            return f"{rng.choice(_WORDS, 'file')}.txt"
+            return values.company(rng, "company")
+        if (last == "name" and tokens[0] in ("file", "filename")) or last == "filename":
+            return values.file_name(rng, "file")
         people = (
             "user",
             "person",
@@ -1093,25 +1065,25 @@ class Synthesizer:
         )
         personal = any(t in people for t in _tokens(owner))
         if last == "name" and (tokens[0] in ("full", "display", "customer", "contact", "person") or personal):
-            return f"{rng.choice(_FIRST, 'first')} {rng.choice(_LAST, 'last')}"
+            return values.person_name(rng, "person")
         if last in ("name", "title", "subject", "headline", "label"):
-            return " ".join(w.capitalize() for w in (rng.choice(_WORDS, "t1"), rng.choice(_WORDS, "t2")))
+            return values.title(rng, "title")
         if last in ("phone", "mobile", "fax", "telephone") or joined.endswith("phonenumber"):
-            return self._phone(rng)
+            return values.phone(rng, "phone")
         if last in ("city", "location", "venue", "place", "town"):
-            return rng.choice(_CITIES, "city")
+            return values.city(rng, "city")
         if last == "country" or joined in ("countrycode", "country_code"):
-            return rng.choice(_COUNTRIES, "country")
+            return values.country_code(rng, "country")
         if last == "currency" or joined == "currencycode":
-            return rng.choice(_CURRENCIES, "currency")
+            return values.currency_code(rng, "currency")
         if last in ("language", "locale", "lang"):
-            return rng.choice(_LOCALES, "locale")
+            return values.locale(rng, "locale")
         if last in ("zip", "zipcode", "postcode") or joined in ("postalcode", "zipcode"):
             return f"{rng.integer(10000, 99999, 'zip')}"
         if last in ("address", "street", "line1", "address1"):
-            return f"{rng.integer(1, 999, 'no')} {rng.choice(_STREETS, 'street')}"
+            return values.street_address(rng, "street")
         if last in ("description", "summary", "message", "comment", "text", "note", "notes", "bio", "content"):
-            return _sentence(rng, 6, 14)
+            return values.sentence(rng, "sentence")
         if last in ("color", "colour"):
             return f"#{rng.integer(0, 0xFFFFFF, 'color'):06x}"
         if last in ("token", "secret", "hash", "checksum", "sha", "digest", "signature", "etag"):
@@ -1119,21 +1091,23 @@ class Synthesizer:
         if last == "version":
             return f"{rng.integer(0, 5, 'major')}.{rng.integer(0, 20, 'minor')}.{rng.integer(0, 9, 'patch')}"
         if last == "slug":
-            return f"{rng.choice(_WORDS, 's1')}-{rng.choice(_WORDS, 's2')}"
+            return values.slug(rng, "slug")
         if last in ("status", "state"):
-            return rng.choice(_STATUSES, "status")
+            return values.status(rng, "status")
         if last == "password":
             return self._format("password", rng)
         if last in ("ip", "ipv4"):
             return self._format("ipv4", rng)
-        if last in ("host", "hostname", "domain"):
-            return self._format("hostname", rng)
+        if last in ("host", "hostname"):
+            return values.hostname(rng, "host")
+        if last == "domain":
+            return values.domain(rng, "domain")
         if last == "path":
-            return f"/{rng.choice(_WORDS, 'p1')}/{rng.choice(_WORDS, 'p2')}"
+            return "/" + "/".join(values.words(rng, "path", 2))
         if joined in ("mimetype", "contenttype", "mediatype"):
-            return rng.choice(("application/json", "text/plain", "image/png"), "mime")
+            return rng.choice(values.MEDIA_TYPES, "mime")
         if last in ("type", "kind", "category", "tag", "group", "role"):
-            return rng.choice(_WORDS, "word")
+            return values.word(rng, "word")
         return None
 
     # ---------------------------------------------------------------- bodies
@@ -1154,14 +1128,15 @@ class Synthesizer:
         )
         if plain:
             if kind == "text/html":
-                title, text = _sentence(rng.child("title"), 2, 4), _sentence(rng, 8, 16)
+                title, text = values.title(rng, "title", 3), values.sentence(rng, "sentence")
                 return f"<!DOCTYPE html><html><head><title>{title}</title></head><body><p>{text}</p></body></html>"
             if kind == "text/csv":
-                rows = [f"{i + 1},{rng.choice(_WORDS, 'csv', i)},{rng.integer(1, 999, 'csvn', i)}" for i in range(3)]
+                names = values.words(rng, "csv", 3)
+                rows = [f"{i + 1},{name},{rng.integer(1, 999, 'csvn', i)}" for i, name in enumerate(names)]
                 return "\n".join(["id,name,value", *rows]) + "\n"
             if kind == "text/event-stream":
-                return "".join(f"data: {_sentence(rng.child('event', i), 3, 8)}\n\n" for i in range(2))
-            return _sentence(rng, 8, 16)
+                return "".join(f"data: {values.sentence(rng, 'event' + str(i))}\n\n" for i in range(2))
+            return values.sentence(rng, "sentence")
         if isinstance(value, str):
             return value
         return json.dumps(value, ensure_ascii=False)
@@ -1505,12 +1480,6 @@ def _float_hint(hint: str) -> tuple[float, float]:
     if last in ("price", "amount", "cost", "total", "balance", "fee"):
         return (1.0, 500.0)
     return (0.0, 1000.0)
-
-
-def _sentence(rng: Rng, low: int, high: int) -> str:
-    count = rng.integer(low, high, "words")
-    words = [rng.choice(_SENTENCE_WORDS, "sw", i) for i in range(count)]
-    return " ".join(words).capitalize() + "."
 
 
 def _json_bytes(value: Any) -> bytes:
