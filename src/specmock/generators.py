@@ -11,6 +11,11 @@ the modules behind it are not.
 - randomness and values: `Rng`, `Branch`, `pick`, `values` (realistic pools picked by hash);
 - time: `as_utc`;
 - data: `Collection`, `Categorical`, `Timeline`, `Query`, `Page`;
+- live data: `Live`, `LiveView`, `Slots`, `spacing_for` (items in time slots that keep them as the
+  clock moves), `base36`, `slot_of`, `prime_at_least` (names that encode the slot, periods);
+- lifecycles: `Lifecycle`, `Phase`, `Fork`, `Transition`, `Schedule`, `Course` (status as a pure
+  function of fields and index), `Plan` (exact pages of a status filter), `Event`, `Events`
+  (timed transitions of a few items);
 - state: `Store`, `StateError`.
 """
 
@@ -21,6 +26,11 @@ from specmock.coverage import exhaustive
 from specmock.engine import values
 from specmock.engine.clock import as_utc
 from specmock.engine.collections import Categorical, Collection, Page, Query, Timeline
+from specmock.engine.events import Event, Events
+from specmock.engine.lifecycle import Course, Fork, Lifecycle, Phase, Schedule, Transition
+from specmock.engine.live import Live, LiveView, Slots, spacing_for
+from specmock.engine.naming import base36, prime_at_least, slot_of
+from specmock.engine.plan import Plan
 from specmock.engine.rng import Branch, Rng, pick
 from specmock.engine.state import StateError, Store
 from specmock.registry import Generators, Volume, load_generators
@@ -30,19 +40,35 @@ __all__ = [
     "Categorical",
     "Collection",
     "Context",
+    "Course",
+    "Event",
+    "Events",
+    "Fork",
     "Generators",
+    "Lifecycle",
+    "Live",
+    "LiveView",
     "Page",
+    "Phase",
+    "Plan",
     "ProblemError",
     "Query",
     "Reply",
     "Rng",
+    "Schedule",
+    "Slots",
     "StateError",
     "Store",
     "Timeline",
+    "Transition",
     "Volume",
     "as_utc",
+    "base36",
     "exhaustive",
     "load_generators",
     "pick",
+    "prime_at_least",
+    "slot_of",
+    "spacing_for",
     "values",
 ]
