@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "specmock.spec": {"specmock.errors"},
     "specmock.engine": {"specmock.spec", "specmock.errors"},
     **{
-        layer: {"specmock.engine", "specmock.errors", *SURFACE}
+        layer: {"specmock.engine", "specmock.errors", "specmock.config", *SURFACE}
         for layer in SURFACE  # the surface generators import: engine parts, and each other
     },
     "specmock.codegen": {

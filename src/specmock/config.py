@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from specmock.errors import ConfigError
-from specmock.registry import EXTRA_PREFIX
 
 CONFIG_FILE = "specmock.toml"
+# specmock's own paths (admin, docs, extra routes of generator packages): no mount may enter them
+EXTRA_PREFIX = "/_specmock"
 _API_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 # what a path segment may hold unencoded (RFC 3986 pchar): requests are routed by their decoded path
 _MOUNT_CHARS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]*$")

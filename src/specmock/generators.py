@@ -14,6 +14,11 @@ the modules behind it are not.
 - state: `Store`, `StateError`, `Entity` (read, create, patch, update, delete by key, atomic),
   `EntityExists`, `EntityMissing`; writes merged into exact pages: `edits_of`, `merged_page`,
   `Edits`, `Merged`, `FilteredBase` (what a base must answer), `QueryBase` (a collection's).
+- live data: `Live`, `LiveView`, `Slots`, `spacing_for` (items in time slots that keep them as the
+  clock moves), `base36`, `slot_of`, `prime_at_least` (names that encode the slot, periods);
+- lifecycles: `Lifecycle`, `Phase`, `Fork`, `Transition`, `Schedule`, `Course` (status as a pure
+  function of fields and index), `Plan` (exact pages of a status filter), `Event`, `Events`
+  (timed transitions of a few items);
 """
 
 from __future__ import annotations
@@ -24,7 +29,12 @@ from specmock.engine import values
 from specmock.engine.clock import as_utc
 from specmock.engine.collections import Categorical, Collection, Page, Query, Timeline
 from specmock.engine.entities import Entity, EntityExists, EntityMissing
+from specmock.engine.events import Event, Events
+from specmock.engine.lifecycle import Course, Fork, Lifecycle, Phase, Schedule, Transition
+from specmock.engine.live import Live, LiveView, Slots, spacing_for
+from specmock.engine.naming import base36, prime_at_least, slot_of
 from specmock.engine.overlay import Edits, FilteredBase, Merged, QueryBase, edits_of, merged_page
+from specmock.engine.plan import Plan
 from specmock.engine.rng import Branch, Rng, pick
 from specmock.engine.state import StateError, Store
 from specmock.registry import Generators, Volume, load_generators
@@ -34,28 +44,44 @@ __all__ = [
     "Categorical",
     "Collection",
     "Context",
+    "Course",
     "Edits",
     "Entity",
     "EntityExists",
     "EntityMissing",
+    "Event",
+    "Events",
     "FilteredBase",
+    "Fork",
     "Generators",
+    "Lifecycle",
+    "Live",
+    "LiveView",
     "Merged",
     "Page",
+    "Phase",
+    "Plan",
     "ProblemError",
     "Query",
     "QueryBase",
     "Reply",
     "Rng",
+    "Schedule",
+    "Slots",
     "StateError",
     "Store",
     "Timeline",
+    "Transition",
     "Volume",
     "as_utc",
+    "base36",
     "edits_of",
     "exhaustive",
     "load_generators",
     "merged_page",
     "pick",
+    "prime_at_least",
+    "slot_of",
+    "spacing_for",
     "values",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from specmock.config import EXTRA_PREFIX
 from specmock.engine.rng import Branch, Rng
 
 if TYPE_CHECKING:
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Extra routes live under /_specmock/<api>: no spec path is expected there, and the app still
-# refuses one that collides.
-EXTRA_PREFIX = "/_specmock"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -131,6 +129,8 @@ class Generators:
 
     def path_of(self, path: str) -> str:
         """The full path an extra route of this API is served at: /_specmock/<api><path>."""
+        # under specmock's own prefix no spec path is expected (no mount may enter it), and the
+        # app still refuses one that collides
         if not path.startswith("/"):
             raise ValueError(f"extra route path {path!r} must start with '/'")
         return f"{EXTRA_PREFIX}/{self.api}{path}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from specmock.generators import base36
 from specmock_apis.osmo.api.workflow import iso, list_entry, when
 from specmock_apis.osmo.data import catalog
-from specmock_apis.osmo.data.naming import base36
 from specmock_apis.osmo.data.records import EPOCH, instant, micros, seconds
 from specmock_apis.osmo.data.workflows import Workflows, _layout
 

@@ -1,7 +1,8 @@
 """OSMO datasets and collections: an infinite, filterable base, one JSON record per dataset.
 
-Each dataset has an absolute slot on a timeline that moves with the clock (see `Datasets`); index
-0 is the one whose latest version is newest, as the list endpoint orders them. A dataset is a
+Datasets are the engine's live collection (`Live`): each has an absolute slot on a timeline that
+moves with the clock (see `Datasets`); index 0 is the one whose latest version is newest, as the
+list endpoint orders them. A dataset is a
 pure function of (seed, slot) and its name ends in its slot in base 36, so a lookup by name is
 O(1). Type, bucket and owner are Categorical fields and the latest version's time is the
 timeline, so list filters are exact at any volume.
@@ -21,11 +22,22 @@ import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from specmock.generators import Categorical, Collection, Context, Rng, Timeline, exhaustive, values
+from specmock.generators import (
+    Categorical,
+    Collection,
+    Context,
+    Live,
+    Rng,
+    Slots,
+    base36,
+    exhaustive,
+    prime_at_least,
+    spacing_for,
+    values,
+)
 from specmock_apis.generated.osmo.models import DatasetStatus, DatasetType
 from specmock_apis.osmo import generators
 from specmock_apis.osmo.data import buckets, catalog
-from specmock_apis.osmo.data.naming import base36, prime_at_least, slot_of
 from specmock_apis.osmo.data.workflows import PROJECTS
 
 DATASETS = generators.collection("datasets", default=100, low=20, high=10_000)
@@ -148,8 +160,7 @@ class Layout:
         self.seed = seed
         self.holders = holders
         self.owners = users[:MAX_OWNERS]
-        self.spacing = max(timedelta(microseconds=1), min(SPACING, HISTORY / max(1, total)))
-        self.horizon = (HORIZON - EPOCH) // self.spacing
+        self.spacing = spacing_for(total, SPACING, HISTORY)
         # the default bucket and the next four hold more data than the rest, as in real deployments
         bucket_weights = [(b, 6.0 if k == 0 else 3.0 if k < 5 else 1.0) for k, b in enumerate(self.holders)]
         bucket_period = prime_at_least(max(7, 2 * int(sum(w for _, w in bucket_weights))))
@@ -160,10 +171,7 @@ class Layout:
             Categorical("bucket", bucket_weights, period=bucket_period),
             Categorical("user", user_weights, period=prime_at_least(max(7, 8 * others), avoid=bucket_period)),
         )
-        # items are indices here; each moment's view (Datasets) builds records instead
-        self.collection: Collection[Any] = Collection(
-            total, int, fields, seed=seed, name="osmo.datasets", timeline=Timeline(EPOCH, self.spacing)
-        )
+        self.live = Live(total, fields, slots=Slots(EPOCH, self.spacing, HORIZON), seed=seed, name="osmo.datasets")
 
 
 @generators.memo(maxsize=32)
@@ -181,22 +189,19 @@ class Datasets:
     def __init__(self, layout: Layout, now: datetime) -> None:
         self.layout, self.seed, self.now = layout, layout.seed, now
         self.holders, self.owners = layout.holders, layout.owners
-        self.newest = (now - EPOCH) // layout.spacing  # the slot at index 0
-        shift, anchor = layout.horizon - self.newest, EPOCH + layout.spacing * self.newest
-        self.collection: Collection[dict[str, Any]] = layout.collection.at(
-            shift, anchor, item=self.record, texts={"name": self.name_of}
-        )
+        self.view = layout.live.at(now, self.record, texts={"name": self.name_of})
+        self.newest = self.view.newest  # the slot at index 0
+        self.collection: Collection[dict[str, Any]] = self.view.collection
         # the same view answering indices only: membership queries need no records
-        self.indices: Collection[int] = layout.collection.at(shift, anchor)
+        self.indices: Collection[int] = self.view.indices
 
     def slot(self, index: int) -> int:
         """The absolute slot of the dataset at `index` now."""
-        return self.newest - index
+        return self.view.slot(index)
 
     def index(self, slot: int) -> int | None:
         """Where a slot is listed now, or None when it is not (yet, or any more) in the list."""
-        index = self.newest - slot
-        return index if 0 <= index < self.collection.total else None
+        return self.view.index(slot)
 
     def rng(self, index: int) -> Rng:
         """The root of every value of the dataset at `index` (keyed by its slot, so it never changes)."""
@@ -222,8 +227,7 @@ class Datasets:
 
     def find(self, bucket: str, name: str) -> int | None:
         """The index of the base dataset with this bucket and name, or None."""
-        slot = slot_of(name)
-        index = None if slot is None else self.index(slot)
+        index = self.view.named(name)
         if index is None or self.name_of(index) != name:
             return None
         return index if self.collection.field_value("bucket", index) == bucket else None

@@ -1,27 +1,40 @@
 """OSMO workflows: an infinite, filterable collection that moves with the clock.
 
-Workflows are submitted into absolute slots, one every `spacing`, counted from EPOCH. At a given
-moment the newest slot is index 0, so as the clock runs new workflows appear at the top while
-every workflow keeps its name, its data and its place in time; its status follows its lifecycle
-(see lifecycle.py). A name ends in its slot in base 36, so a detail request finds it in O(1) and
-an unknown name is a 404, as the real service answers.
+Workflows are the engine's live collection (`Live`): submitted into absolute slots, one every
+`spacing`, counted from EPOCH, so as the clock runs new workflows appear at the top while every
+workflow keeps its name, its data and its place in time; its status follows its lifecycle (see
+lifecycle.py). A name ends in its slot in base 36, so a detail request finds it in O(1) and an
+unknown name is a 404, as the real service answers.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from specmock.generators import Categorical, Collection, Context, Query, Timeline, pick, values
+from specmock.generators import (
+    Categorical,
+    Collection,
+    Context,
+    Course,
+    Live,
+    Plan,
+    Slots,
+    base36,
+    pick,
+    prime_at_least,
+    spacing_for,
+    values,
+)
 from specmock_apis.generated.osmo.models import WorkflowPriority, WorkflowStatus
 from specmock_apis.osmo import generators
 from specmock_apis.osmo.data import catalog
 from specmock_apis.osmo.data.distributions import WORKFLOW_PRIORITY_WEIGHTS
 from specmock_apis.osmo.data.groups import groups
-from specmock_apis.osmo.data.lifecycle import LIFECYCLE, Classes, segments
+from specmock_apis.osmo.data.lifecycle import RUNNING, schedule
 from specmock_apis.osmo.data.lifecycle import fields as lifecycle_fields
-from specmock_apis.osmo.data.naming import base36, prime_at_least, slot_of
 from specmock_apis.osmo.data.records import EPOCH, MICROSECOND, Group, Task, Workflow, micros, seconds
 
 __all__ = ["Group", "Task", "Workflow", "Workflows", "workflows"]
@@ -38,11 +51,9 @@ VERSIONS = range(1, 13)
 # every (name prefix, project, app version): one pick from a workflow's hash chooses all three
 IDENTITIES = tuple((f"{p}-{s}-", p, v) for p in PROJECTS for s in STEPS for v in VERSIONS)
 PLANS = 64  # status plans kept, one per (statuses, filters) combination; tables are the engine's
-
-
-def spacing_for(total: int) -> timedelta:
-    """Time between two submissions: SPACING, or less so that `total` fit in HISTORY."""
-    return max(timedelta(microseconds=1), min(SPACING, HISTORY / max(1, total)))
+# What a workflow's course comes to per position: its statuses (as the spec's enum), the bounds
+# between them, the slots after its own when it starts (None: never) and ends, and its fate.
+Lived = tuple[tuple[WorkflowStatus, ...], tuple[int, ...], int | None, int, WorkflowStatus]
 
 
 class Layout:
@@ -50,12 +61,11 @@ class Layout:
 
     def __init__(self, seed: int, total: int, users: tuple[str, ...], pools: tuple[str, ...], nodes: int) -> None:
         self.seed, self.total, self.users, self.pools, self.nodes = seed, total, users, pools, nodes
-        self.spacing = spacing_for(total)
-        self.classes = Classes.of(total, self.spacing)
-        self.horizon = (HORIZON - EPOCH) // self.spacing
+        self.spacing = spacing_for(total, SPACING, HISTORY)
         others = max(1, len(users) - 1)
+        lived = lifecycle_fields()
         fields = (
-            *lifecycle_fields(),
+            *lived,
             Categorical("priority", [(p.value, w) for p, w in WORKFLOW_PRIORITY_WEIGHTS.items()], period=20),
             # the signed-in developer owns about one workflow in eight, the others share the rest
             Categorical(
@@ -66,19 +76,14 @@ class Layout:
             Categorical("pool", [(p, 1.0) for p in pools], period=prime_at_least(len(pools))),
             Categorical("tag", [(NO_TAG, 4.0), *((t, 1.0) for t in catalog.TAGS)], period=29),
         )
-        self.collection: Collection[Workflow] = Collection(
-            total,
-            _unbound,
-            fields,
-            seed=seed,
-            name="osmo.workflows",
-            timeline=Timeline(EPOCH, self.spacing),
-        )
+        self.live = Live(total, fields, slots=Slots(EPOCH, self.spacing, HORIZON), seed=seed, name="osmo.workflows")
+        self.collection = coll = self.live.collection
+        self.schedule = schedule(lived, total, self.spacing)
         # Per-position tables, so a workflow is a few lookups: the lifecycle and the priority
         # repeat together every 100 positions, the others each with their own period.
-        coll = self.collection
-        self.courses = tuple(
-            (self.classes.course(*row[:-1]), WorkflowPriority(row[-1])) for row in coll.rows(*LIFECYCLE, "priority")
+        self.courses: tuple[tuple[Lived, WorkflowPriority], ...] = tuple(
+            (_lived(course), WorkflowPriority(priority))
+            for course, (priority,) in self.schedule.table(coll, "priority")
         )
         self.users_at, self.pools_at = coll.pattern("user"), coll.pattern("pool")
         self.tags_at = tuple(() if t == NO_TAG else (t,) for t in coll.pattern("tag"))
@@ -102,6 +107,13 @@ class Layout:
         return out
 
 
+def _lived(course: Course) -> Lived:
+    """What the list needs of a course, read once per position rather than once per workflow."""
+    statuses = tuple(WorkflowStatus(s) for s in course.statuses)
+    # the last phase, ENDED, begins at the last bound: the end time of every course
+    return statuses, course.bounds, course.entered(RUNNING), course.bounds[-1], statuses[-1]
+
+
 def _matches(wf: Workflow, filters: Mapping[str, list[str]], statuses: list[str] | None) -> bool:
     """Whether a workflow's current status and tags still pass the list's filters."""
     if statuses and wf.status.value not in statuses:
@@ -109,18 +121,13 @@ def _matches(wf: Workflow, filters: Mapping[str, list[str]], statuses: list[str]
     return "tag" not in filters or any(t in filters["tag"] for t in wf.tags)
 
 
-def _unbound(index: int) -> Workflow:
-    raise RuntimeError("workflows are built by a Workflows view, which knows the clock")
-
-
 @generators.memo(maxsize=PLANS)
 def _plan(
     layout: Layout, total: int, statuses: tuple[str, ...], filters: tuple[tuple[str, tuple[str, ...]], ...]
-) -> tuple[tuple[int, int, Query], ...]:
+) -> Plan:
     """The index windows of a status filter, each with its checked query (kept: every page needs them)."""
     base = {name: list(accepted) for name, accepted in filters}
-    pieces = layout.classes.pieces(statuses, total)
-    return tuple((lo, hi, layout.collection.query(clauses)) for lo, hi, clauses in segments(pieces, base))
+    return Plan.of(layout.collection, layout.schedule.pieces(statuses, total), base)
 
 
 @generators.memo(maxsize=16)  # per seed and volume: each Prefer: seed=N would otherwise stay
@@ -135,23 +142,17 @@ class Workflows:
         self.layout, self.now = layout, now
         self.changes = changes or {}  # what users did to workflows (cancel, tags), by name
         self.seed, self.users, self.pools, self.nodes = layout.seed, layout.users, layout.pools, layout.nodes
-        self.newest = (now - EPOCH) // layout.spacing  # the slot at index 0
         self.now_micros = micros(now)
-        # a clock set before EPOCH + total slots sees only the workflows submitted since EPOCH
-        total = min(layout.total, self.newest + 1)
-        whole = layout.collection if total == layout.total else layout.collection.resized(total)
-        self.collection: Collection[Workflow] = whole.at(
-            layout.horizon - self.newest,
-            EPOCH + layout.spacing * self.newest,
-            item=self.build,
-            items=self._built,
-            texts={"name": lambda index: self.name_of(self.newest - index)},
+        self.view = layout.live.at(
+            now, self.build, items=self._built, texts={"name": lambda index: self.name_of(self.newest - index)}
         )
+        self.newest = self.view.newest  # the slot at index 0
+        self.collection: Collection[Workflow] = self.view.collection
 
     @property
     def total(self) -> int:
         """How many workflows the list holds."""
-        return self.collection.total
+        return self.view.total
 
     def name_of(self, slot: int) -> str:
         """`<project>-<step>-<slot in base 36>`, e.g. llama-finetune-f4k2."""
@@ -186,22 +187,29 @@ class Workflows:
 
         Slots open `step` microseconds apart (times are microseconds since EPOCH): a workflow is
         submitted in its slot, the timeline's jitter before it opens, and its course (the
-        lifecycle row of its position) says when it starts and ends. A page is built in one loop
-        over its hashes and jitters, with the tables read once.
+        lifecycle row of its position) says its status and when it starts and ends. A page is
+        built in one loop over its hashes and jitters, with the tables read once.
         """
         layout, newest, shift, now = self.layout, self.newest, self.collection.shift, self.now_micros
         courses, users, pools, tags = layout.courses, layout.users_at, layout.pools_at, layout.tags_at
         step = layout.step
         opens = newest * step  # the view's anchor: slot `newest` opening
         slots = [newest - index for index in indices]
-        new, out = tuple.__new__, []
+        new, bisect, out = tuple.__new__, bisect_right, []
         for index, slot, offset, (name, uuid, project, version) in zip(
             indices, slots, self.collection.offsets(indices), layout.identities(slots), strict=True
         ):
             position = index + shift
-            course, priority = courses[position % len(courses)]
+            (statuses, bounds, start, end, fate), priority = courses[position % len(courses)]
             submitted = opens - offset
-            status, started, ended, ends = course.at(index, slot * step, step)
+            status = statuses[bisect(bounds, index)]  # the engine's Course.status, on the enum
+            base = slot * step  # when its own slot opened: it leaves the queue `start` slots later
+            ended = base + end * step if index >= end else None
+            if start is None:  # it fails in the queue
+                started = ends = None
+            else:
+                started = base + start * step if index >= start else None
+                ends = base + end * step
             left = started if started is not None else ended if ended is not None else now  # the queue
             # tuple.__new__ skips the named tuple's own __new__, a Python call per workflow
             record = (
@@ -221,7 +229,7 @@ class Workflows:
                 seconds(left - submitted),
                 project,
                 version,
-                course.fate,
+                fate,
                 None,  # cancelled_by: only a change cancels
             )
             out.append(new(Workflow, record))
@@ -229,11 +237,8 @@ class Workflows:
 
     def find(self, name: str) -> Workflow | None:
         """The workflow with this exact name, or None (unknown, not yet submitted, or too old)."""
-        slot = slot_of(name)
-        if slot is None:
-            return None
-        index = self.newest - slot
-        if not 0 <= index < self.total or self.name_of(slot) != name:
+        index = self.view.named(name)
+        if index is None or self.name_of(self.newest - index) != name:
             return None
         return self.collection.get(index)
 
@@ -259,46 +264,7 @@ class Workflows:
             page = self.collection.page(offset, limit, dict(filters), order="DESC", **bounds)
             return page.items, page.more
         plan = _plan(self.layout, self.total, tuple(statuses), tuple(sorted((k, tuple(v)) for k, v in filters.items())))
-        if bounds.get("contains"):
-            return self._scan(plan, offset, limit, bounds)
-        items: list[Workflow] = []
-        skip = offset
-        times = {k: bounds[k] for k in ("after", "before") if k in bounds}
-        for lo, hi, query in plan:
-            # a window is counted in O(1) and paged only where the page falls: a deep offset
-            # passes most windows by their counts alone
-            count = self.collection.count(query, start=lo, stop=hi, **times)
-            if len(items) == limit:
-                if count:
-                    return items, True
-            elif skip >= count:
-                skip -= count
-            else:
-                part = self.collection.page(skip, limit - len(items), query, start=lo, stop=hi, **times)
-                items += part.items
-                skip = 0
-                if part.more:
-                    return items, True
-        return items, False
-
-    def _scan(
-        self, plan: tuple[tuple[int, int, Query], ...], offset: int, limit: int, bounds: Mapping[str, Any]
-    ) -> tuple[list[Workflow], bool]:
-        """A status-filtered page with a text search, which can only walk each window, not count it."""
-        items: list[Workflow] = []
-        skip = offset
-        for lo, hi, query in plan:
-            need = limit - len(items)
-            if need == 0:
-                if self.collection.page(0, 0, query, start=lo, stop=hi, **bounds).total:
-                    return items, True
-                continue
-            part = self.collection.page(0, skip + need, query, start=lo, stop=hi, **bounds)
-            items += part.items[skip:]
-            skip = max(0, skip - len(part.items))
-            if part.more and len(items) == limit:
-                return items, True
-        return items, False
+        return plan.page(self.collection, offset, limit, **bounds)
 
     def groups(self, wf: Workflow) -> tuple[Group, ...]:
         """The workflow's groups (a chain DAG) with their tasks, as they stand now."""

@@ -1,4 +1,9 @@
-"""Names that encode where an item sits, and the prime periods its fields repeat with."""
+"""Names that encode where an item sits, and the prime periods its fields repeat with.
+
+A live collection's item keeps its absolute slot forever, so a name that ends in the slot in
+base 36 (`llama-train-f4k2`) is found again in O(1): `slot_of` reads the slot back and the
+caller compares the rest of the name with the one the slot makes.
+"""
 
 from __future__ import annotations
 
