@@ -27,6 +27,7 @@ EXPORTED = [
     "Page",
     "Phase",
     "Plan",
+    "PlanBase",
     "ProblemError",
     "Query",
     "QueryBase",

@@ -17,8 +17,8 @@ the modules behind it are not.
 - live data: `Live`, `LiveView`, `Slots`, `spacing_for` (items in time slots that keep them as the
   clock moves), `base36`, `slot_of`, `prime_at_least` (names that encode the slot, periods);
 - lifecycles: `Lifecycle`, `Phase`, `Fork`, `Transition`, `Schedule`, `Course` (status as a pure
-  function of fields and index), `Plan` (exact pages of a status filter), `Event`, `Events`
-  (timed transitions of a few items);
+  function of fields and index), `Plan` (exact pages of a status filter), `PlanBase` (a plan as
+  an overlay's base), `Event`, `Events` (timed transitions of a few items);
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from specmock.engine.lifecycle import Course, Fork, Lifecycle, Phase, Schedule, 
 from specmock.engine.live import Live, LiveView, Slots, spacing_for
 from specmock.engine.naming import base36, prime_at_least, slot_of
 from specmock.engine.overlay import Edits, FilteredBase, Merged, QueryBase, edits_of, merged_page
-from specmock.engine.plan import Plan
+from specmock.engine.plan import Plan, PlanBase
 from specmock.engine.rng import Branch, Rng, pick
 from specmock.engine.state import StateError, Store
 from specmock.registry import Generators, Volume, load_generators
@@ -61,6 +61,7 @@ __all__ = [
     "Page",
     "Phase",
     "Plan",
+    "PlanBase",
     "ProblemError",
     "Query",
     "QueryBase",

@@ -53,3 +53,43 @@ def test_tags_are_added_and_removed() -> None:
         # the change lives in the state overlay: a reset forgets it
         assert c.post("/_specmock/reset").status_code in (200, 204)
         assert c.get(f"{LIST}/{name}").json()["tags"] == before
+
+
+def _every(c: object, **params: object) -> list[dict[str, object]]:
+    """Every matching workflow, page by page (600 workflows: small enough to list whole)."""
+    out: list[dict[str, object]] = []
+    while True:
+        page = c.get(LIST, params={"all_users": "true", "limit": 100, "offset": len(out), "order": "DESC", **params})  # type: ignore[attr-defined]
+        out += page.json()["workflows"]
+        if not page.json()["more_entries"]:
+            return out
+
+
+def test_writes_move_workflows_in_and_out_of_filtered_pages_exactly() -> None:
+    """After cancels and tags, every filtered page is the brute-force filter of the whole list:
+    nothing one short, nothing listed twice, `more_entries` exact, deep offsets included."""
+    with client_for(5) as c:
+        running = _every(c, statuses="RUNNING")
+        for wf in running[3:40:4]:
+            assert c.post(f"{LIST}/{wf['name']}/cancel").status_code == 200
+        tagged = [wf["name"] for wf in _every(c)[10:400:37]]
+        for name in tagged:
+            assert c.post(f"{LIST}/{name}/tag", params={"add": ["release"]}).status_code == 200
+        whole = _every(c)
+        assert len(whole) == 600 and len({w["name"] for w in whole}) == 600
+        details = {w["name"]: c.get(f"{LIST}/{w['name']}").json() for w in whole if w["name"] in tagged}
+        assert all("release" in d["tags"] for d in details.values())
+        for status in ("RUNNING", "FAILED_CANCELED", "COMPLETED"):
+            expected = [w["name"] for w in whole if w["status"] == status]
+            assert [w["name"] for w in _every(c, statuses=status)] == expected
+            # a page in the middle, with the exact more_entries
+            page = c.get(
+                LIST, params={"all_users": "true", "statuses": status, "offset": 5, "limit": 7, "order": "DESC"}
+            )
+            assert [w["name"] for w in page.json()["workflows"]] == expected[5:12]
+            assert page.json()["more_entries"] == (len(expected) > 12)
+        with_tag = [w["name"] for w in _every(c, tags="release")]
+        assert set(tagged) <= set(with_tag) and len(with_tag) < len(whole)
+        assert with_tag == [w["name"] for w in whole if w["name"] in set(with_tag)]  # in list order
+        assert all("release" in c.get(f"{LIST}/{name}").json()["tags"] for name in with_tag)
+        assert len(running) - 10 == len(_every(c, statuses="RUNNING"))

@@ -102,6 +102,11 @@ class Plan:
         out += [Window(i, i + 1, self.base) for i in matching]
         return Plan(sorted(out, key=lambda w: w.lo), self.base)
 
+    def within(self, start: int, stop: int) -> Plan:
+        """The same plan over indices [start, stop) only."""
+        windows = [Window(max(lo, start), min(hi, stop), q) for lo, hi, q in self.windows if lo < stop and start < hi]
+        return Plan(windows, self.base)
+
     def count(self, view: Collection[Any], *, after: datetime | None = None, before: datetime | None = None) -> int:
         """How many items of the view the plan matches within the time range."""
         return sum(view.count(q, start=lo, stop=hi, after=after, before=before) for lo, hi, q in self.windows)
@@ -172,3 +177,21 @@ class Plan:
             if part.more and len(items) == limit:
                 return items, True
         return items, False
+
+
+class PlanBase:
+    """A plan over one view as an overlay's filtered base (engine.overlay.FilteredBase), newest first."""
+
+    def __init__(
+        self, plan: Plan, view: Collection[Any], after: datetime | None = None, before: datetime | None = None
+    ) -> None:
+        self.plan, self.view, self.after, self.before = plan, view, after, before
+
+    def count(self, start: int, stop: int) -> int:
+        """How many items at indices start .. stop - 1 the plan matches."""
+        return self.plan.within(start, stop).count(self.view, after=self.after, before=self.before)
+
+    def page(self, skip: int, limit: int, start: int, stop: int) -> list[Any]:
+        """The matching items at indices start .. stop - 1, after `skip` of them, at most `limit`."""
+        window = self.plan.within(start, stop)
+        return window.page(self.view, skip, limit, after=self.after, before=self.before)[0]

@@ -19,10 +19,15 @@ from specmock.generators import (
     Collection,
     Context,
     Course,
+    FilteredBase,
     Live,
     Plan,
+    PlanBase,
+    QueryBase,
     Slots,
     base36,
+    edits_of,
+    merged_page,
     pick,
     prime_at_least,
     spacing_for,
@@ -238,7 +243,7 @@ class Workflows:
     def find(self, name: str) -> Workflow | None:
         """The workflow with this exact name, or None (unknown, not yet submitted, or too old)."""
         index = self.view.named(name)
-        if index is None or self.name_of(self.newest - index) != name:
+        if index is None or not self._named(index, name):
             return None
         return self.collection.get(index)
 
@@ -248,14 +253,52 @@ class Workflows:
         """Matching workflows offset .. offset + limit - 1, newest first, and whether more match.
 
         `bounds` are the collection's after, before and contains. Statuses are exact: each one is
-        a union of lifecycle pieces, paged window by window.
+        a union of lifecycle pieces, paged window by window. What users changed (a cancel, tags)
+        is merged in exactly: a workflow whose status or tags no longer match leaves the list, one
+        that matches now joins it at its place, and totals and pages stay exact.
         """
-        items, more = self._page(offset, limit, filters, statuses, **bounds)
-        if self.changes:
-            # A canceled or re-tagged workflow is still found by its generated status and tags;
-            # it is left out where its new ones no longer match (the page is one shorter).
-            items = [wf for wf in items if _matches(wf, filters, statuses)]
-        return items, more
+        if bounds.get("contains"):
+            items, more = self._page(offset, limit, filters, statuses, **bounds)
+            # A text search walks windows rather than counting them, so the writes cannot be merged
+            # by counts: a changed workflow that no longer matches is left out (that page is short).
+            return [wf for wf in items if _matches(wf, filters, statuses)] if self.changes else items, more
+        if not self.changes:
+            return self._page(offset, limit, filters, statuses, **bounds)
+        after, before = bounds.get("after"), bounds.get("before")
+        base = self._base(filters, statuses, after, before)
+        # only status and tags change, so the other filters judge a changed workflow as generated
+        kept = {k: v for k, v in filters.items() if k != "tag"}
+        others = QueryBase(self.collection, self.collection.query(kept), after=after, before=before)
+        changed = [(wf.index, wf) for wf in self._changed_now()]
+        edits = edits_of(
+            changed,
+            lambda index: base.count(index, index + 1) == 1,
+            lambda wf: others.matches(wf.index) and _matches(wf, filters, statuses),
+        )
+        merged = merged_page(base, self.total, edits, offset, limit)
+        return merged.items, merged.more(offset)
+
+    def _base(
+        self,
+        filters: Mapping[str, list[str]],
+        statuses: list[str] | None,
+        after: datetime | None,
+        before: datetime | None,
+    ) -> FilteredBase[Workflow]:
+        """The generated list under these filters, as the overlay pages it."""
+        if not statuses:
+            return QueryBase(self.collection, self.collection.query(dict(filters)), after=after, before=before)
+        plan = _plan(self.layout, self.total, tuple(statuses), tuple(sorted((k, tuple(v)) for k, v in filters.items())))
+        return PlanBase(plan, self.collection, after, before)
+
+    def _changed_now(self) -> list[Workflow]:
+        """The workflows users changed that this view holds, as they stand now, newest first."""
+        indices = [self.view.named(name) for name in self.changes]
+        held = [i for i, name in zip(indices, self.changes, strict=True) if i is not None and self._named(i, name)]
+        return self._built(sorted(held))
+
+    def _named(self, index: int, name: str) -> bool:
+        return self.name_of(self.newest - index) == name
 
     def _page(
         self, offset: int, limit: int, filters: Mapping[str, list[str]], statuses: list[str] | None, **bounds: Any
