@@ -326,4 +326,4 @@ def workflows(ctx: Context) -> Workflows:
     """The workflows this request sees, at its clock (the layout is built once and cached)."""
     total = WORKFLOWS.total(ctx)
     layout = _layout(ctx.seed, total, catalog.users(ctx), catalog.pools(ctx), catalog.nodes_per_pool(ctx))
-    return Workflows(layout, ctx.now, dict(ctx.store.items(ctx.api, CHANGES)))
+    return Workflows(layout, ctx.now, dict(ctx.entity(CHANGES).items()))
