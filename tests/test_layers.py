@@ -31,13 +31,11 @@ ALLOWED: dict[str, set[str]] = {
         "specmock.registry",
         "specmock.coverage",
     },
-    # server -> codegen: the route description (routes_for, RouteParam) until it moves into the spec layer
     "specmock.server": {
         "specmock.engine",
         "specmock.spec",
         "specmock.config",
         "specmock.errors",
-        "specmock.codegen",
         *SURFACE,
     },
     "specmock.conformance": {

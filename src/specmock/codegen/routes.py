@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from specmock.codegen.params import RouteParam, identifier, route_param
-from specmock.spec import LoadedSpec, Operation
+from specmock.codegen.params import SourceParam, source
+from specmock.spec import LoadedSpec
+from specmock.spec.routes import routes_for
 
 # FastAPI has no decorator for TRACE; such operations are registered with api_route
 _DECORATED = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -20,35 +21,23 @@ class Route:
     path: str
     operation_id: str
     function: str
-    params: tuple[RouteParam, ...]
+    params: tuple[SourceParam, ...]
 
 
-def _specificity(op: Operation) -> tuple[tuple[int, str], ...]:
-    # Starlette matches routes in order: /bucket/list_dataset must come before /bucket/{bucket}
-    return tuple((1 if seg.startswith("{") else 0, seg) for seg in op.path.strip("/").split("/"))
-
-
-def routes_for(spec: LoadedSpec) -> list[Route]:
-    """The routes of every operation, static path segments before parameters."""
-    functions: set[str] = {"router", "dispatch"}
-    out = []
-    index = spec.index
-    for op in sorted(index.operations, key=_specificity):
-        taken: set[str] = set()
-        params = tuple(route_param(p, index, taken) for p in op.parameters)
-        path = op.path
-        for param in params:
-            path = path.replace("{" + param.name + "}", "{" + param.py_name + "}")
-        out.append(Route(op.method, path, op.operation_id, identifier(op.operation_id, functions), params))
-    return out
+def rendered_routes(spec: LoadedSpec) -> list[Route]:
+    """The route model of the spec, its parameters as Python source."""
+    return [
+        Route(r.method, r.path, r.operation_id, r.function, tuple(source(p) for p in r.params))
+        for r in routes_for(spec)
+    ]
 
 
 def render_routes(spec: LoadedSpec, api: str, header: str, user_templates: Path | None = None) -> str:
     """Return the text of routes.py."""
-    from specmock.codegen.templates import environment  # noqa: PLC0415 - serving reads routes_for, not Jinja
+    from specmock.codegen.templates import environment  # noqa: PLC0415 - serving reads the route model, not Jinja
 
     template = environment(user_templates).get_template("routes.py.jinja")
-    text = template.render(api=api, header=header, routes=routes_for(spec), decorated=_DECORATED)
+    text = template.render(api=api, header=header, routes=rendered_routes(spec), decorated=_DECORATED)
     return text.rstrip("\n") + "\n"
 
 

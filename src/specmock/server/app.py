@@ -14,7 +14,6 @@ from typing import Any
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
-from specmock.codegen.routes import routes_for
 from specmock.config import ApiConfig, Config, mount_problem
 from specmock.engine.clock import Clock, RealClock
 from specmock.engine.state import MemoryStore, Store
@@ -30,6 +29,7 @@ from specmock.server.front import Front
 from specmock.server.overlap import Claim, first_clash
 from specmock.server.settings import Settings
 from specmock.spec import LoadedSpec, load_spec
+from specmock.spec.routes import routes_for
 from specmock.spec.servers import server_path, server_url
 
 

@@ -1,6 +1,6 @@
 """Matching a request to its operation and reading its parameters without FastAPI.
 
-Built from the same routes codegen renders (`routes_for`), in the same order, each under its
+Built from the route model codegen renders (`spec.routes.routes_for`), in the same order, each under its
 API's mount (as FastAPI includes the generated router with the mount as prefix), with Starlette's
 rule: the first route whose path and method both match wins. A request this router cannot
 settle on its own (no match, HEAD, a parameter form `params.Reader` leaves to FastAPI, a
@@ -16,9 +16,9 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
-from specmock.codegen.routes import routes_for
 from specmock.server.params import NOT_READ, Reader, reader
 from specmock.spec import LoadedSpec
+from specmock.spec.routes import routes_for
 
 PLACEHOLDER = re.compile(r"\{([^}]+)\}")  # a path parameter, anywhere in a segment
 

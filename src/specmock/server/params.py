@@ -1,7 +1,7 @@
 """Request parameters read the way a generated FastAPI route declares them, without FastAPI.
 
-A `Reader` is built from the same RouteParam codegen writes into routes.py (its annotation,
-declaration and default), so both paths agree on names, types, bounds and defaults. It accepts
+A `Reader` is built from the same route model (`spec.routes.RouteParam`) that codegen renders
+into routes.py, so both paths agree on names, types, bounds and defaults. It accepts
 only the spellings FastAPI is known to read to the same value: "true"/"false" for booleans,
 plain decimal numbers, RFC 3339 instants. Anything else (a missing required value, a repeated
 single value, "yes", "1e3", a bound broken) returns NOT_READ, and the request goes to the
@@ -10,7 +10,6 @@ FastAPI route, whose answer (a value or the 422 problem) is the reference.
 
 from __future__ import annotations
 
-import ast
 import copy
 import re
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from specmock.codegen.params import RouteParam
+from specmock.spec.routes import RouteParam
 
 
 class _NotRead:
@@ -99,39 +98,6 @@ def _literal(values: tuple[Any, ...]) -> Callable[[str], Any] | None:
     return lambda text: text if text in allowed else NOT_READ
 
 
-def _scalar(node: ast.expr) -> Callable[[str], Any] | None:
-    if isinstance(node, ast.Name):
-        return _SCALARS.get(node.id)
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal":
-        inner = node.slice
-        items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-        try:
-            return _literal(tuple(ast.literal_eval(item) for item in items))
-        except ValueError:
-            return None
-    return None
-
-
-def _annotation(text: str) -> tuple[Callable[[str], Any] | None, bool]:
-    """(reader of one value, whether the parameter is a list) for an annotation codegen wrote."""
-    node = ast.parse(text, mode="eval").body
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        if not (isinstance(node.right, ast.Constant) and node.right.value is None):
-            return None, False
-        node = node.left
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "list":
-        return _scalar(node.slice), True
-    return _scalar(node), False
-
-
-def _declaration(text: str) -> tuple[str, dict[str, Any]]:
-    """(Query, Path, Header or Cookie; its keyword arguments) of a declaration codegen wrote."""
-    node = ast.parse(text, mode="eval").body
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-        raise ValueError(f"not a parameter declaration: {text}")
-    return node.func.id, {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
-
-
 @dataclass(frozen=True)
 class Reader:
     """Reads one parameter from the request's raw values."""
@@ -170,19 +136,14 @@ class Reader:
 
 def reader(param: RouteParam) -> Reader | None:
     """The reader of a route parameter, or None when its form is left to FastAPI (cookies, lists in headers...)."""
-    kind, args = _declaration(param.declaration)
-    one, many = _annotation(param.annotation)
-    if one is None or kind == "Cookie" or (many and kind != "Query"):
+    one = _literal(param.literal) if param.scalar == "literal" else _SCALARS.get(param.scalar)
+    if one is None or param.location == "cookie" or (param.many and param.location != "query"):
         return None
-    unknown = set(args) - set(_BOUNDS) - {"alias", "convert_underscores"}
-    if unknown:
-        return None
-    bounds = tuple((_BOUNDS[k], v) for k, v in args.items() if k in _BOUNDS)
-    if kind == "Path":
+    bounds = tuple((_BOUNDS[k], v) for k, v in param.bounds)
+    if param.location == "path":
         where, key = "path", param.py_name
-    elif kind == "Header":
-        where, key = "header", str(args.get("alias", param.name)).lower()
+    elif param.location == "header":
+        where, key = "header", (param.alias or param.name).lower()
     else:
-        where, key = "query", str(args.get("alias", param.py_name))
-    default = None if param.default is None else ast.literal_eval(param.default)
-    return Reader(param.name, where, key, one, many, bounds, param.default is None, default)
+        where, key = "query", param.alias or param.py_name
+    return Reader(param.name, where, key, one, param.many, bounds, param.required, param.default)
