@@ -60,7 +60,7 @@ writes = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     colours=st.lists(st.sampled_from(COLOURS), min_size=0, max_size=60),
     wanted=st.one_of(st.none(), st.sampled_from(COLOURS)),

@@ -12,6 +12,7 @@ from specmock.engine.rng import Rng
 from specmock.engine.synth import MULTIPART_BOUNDARY, Synthesizer
 from specmock.spec import LoadedSpec, Operation
 from specmock.spec.index import Parameter
+from specmock.spec.media import is_json
 
 # A path segment must survive routing: no slash, and never empty.
 _PATH_ATTEMPTS = 12
@@ -139,7 +140,7 @@ class Planner:
             return None, None
         if not (body or {}).get("required") and not rng.chance(0.75, "send"):
             return None, None
-        json_like = [m for m in content if m.split(";")[0].strip().endswith(("/json", "+json"))]
+        json_like = [m for m in content if is_json(m)]
         media = (json_like or list(content))[0]
         data = self.synth.body(media, content[media], rng, writing=True)
         bare = media.split(";")[0].strip()

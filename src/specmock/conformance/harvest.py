@@ -13,16 +13,16 @@ An item that names parameters chosen before must agree with them, so pairs stay 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from specmock.conformance.exercise import Call, Planner
 from specmock.spec import Operation, Parameter
+from specmock.spec.media import is_json
+from specmock.spec.paths import placeholders
 
 _SUFFIXES = (("_name", "name"), ("Name", "name"), ("_id", "id"), ("Id", "id"), ("_uuid", "uuid"), ("Uuid", "uuid"))
-_PARAM = re.compile(r"\{([^}]+)\}")
 _MAX_VALUES = 20
 
 Fetch = Callable[[Call], Any]  # the parsed JSON body of a 2xx answer, or None
@@ -107,7 +107,7 @@ class Harvest:
     def known(self, op: Operation, sample: int = 0) -> dict[str, str]:
         """Values for the operation's path parameters, and for query parameters that name a thing
         (`task_name`, `pool_id`), as far as the API's answers give them."""
-        wanted = [(name, op.path[: op.path.index("{" + name + "}")].rstrip("/")) for name in _PARAM.findall(op.path)]
+        wanted = [(name, op.path[: op.path.index("{" + name + "}")].rstrip("/")) for name in placeholders(op.path)]
         wanted += [(p.name, op.path) for p in op.parameters if p.location == "query" and _names_a_thing(p)]
         schemas = {p.name: p.schema for p in op.parameters if p.location in ("path", "query")}
         known: dict[str, str] = {}
@@ -165,7 +165,7 @@ class Harvest:
 
     @staticmethod
     def _ready(source: Operation, known: dict[str, str]) -> bool:
-        return all(p in known for p in _PARAM.findall(source.path))
+        return all(p in known for p in placeholders(source.path))
 
     def _choices(self, name: str, prefix: str, known: dict[str, str], op: Operation) -> list[Choice]:
         stems = self._stems(name, prefix)
@@ -173,7 +173,7 @@ class Harvest:
             body = self._body(source, known)
             if body is None:
                 continue
-            found = self._pick(body, name, stems, collection, known, set(_PARAM.findall(source.path)))
+            found = self._pick(body, name, stems, collection, known, set(placeholders(source.path)))
             if found:
                 return found
         return []
@@ -238,8 +238,7 @@ class Harvest:
 
 def json_body(content_type: str, content: bytes) -> Any:
     """The parsed body of a JSON answer, None for any other."""
-    bare = content_type.split(";", 1)[0].strip().lower()
-    if not bare.endswith(("/json", "+json")):
+    if not is_json(content_type):
         return None
     try:
         return json.loads(content)

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from specmock.spec import LoadedSpec, Operation
-
-
-@cache
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^}]+\})", template)
-    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "/?")
+from specmock.spec.paths import template_pattern
 
 
 def operation_for(spec: LoadedSpec, method: str, path: str) -> Operation | None:
@@ -19,7 +11,7 @@ def operation_for(spec: LoadedSpec, method: str, path: str) -> Operation | None:
     found = [
         op
         for op in spec.index.operations
-        if op.method == method.lower() and _pattern(op.path).fullmatch(path) is not None
+        if op.method == method.lower() and template_pattern(op.path, trailing_slash=True).fullmatch(path) is not None
     ]
     # /pets/mine before /pets/{id}: fewer parameters first, then the spec's order
     found.sort(key=lambda op: op.path.count("{"))

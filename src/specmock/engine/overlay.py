@@ -77,14 +77,14 @@ def edits_of(
     `matches(record)` whether a record as it is now does; `created` is (position, record).
     """
     hidden: list[int] = []
-    inserted: list[tuple[int, T]] = []
+    # a created record at a position stands before the base record there, as it does before an
+    # untouched one; the stable sort keeps that, and the given order among created ones
+    inserted = [(position, record) for position, record in created if matches(record)]
     for position, now in changed:
         if base_matches(position):
             hidden.append(position)
         if now is not None and matches(now):
             inserted.append((position, now))
-    inserted += [(position, record) for position, record in created if matches(record)]
-    # a stable sort: records inserted at one position keep the order they were given in
     inserted.sort(key=lambda pair: pair[0])
     return Edits(tuple(sorted(dict.fromkeys(hidden))), tuple(inserted))
 

@@ -38,6 +38,7 @@ import yaml
 
 from specmock.engine import regex_gen, values
 from specmock.engine.rng import Rng
+from specmock.spec.media import bare, is_json
 from specmock.spec.refs import lookup
 
 __all__ = ["MULTIPART_BOUNDARY", "Synthesizer"]
@@ -260,7 +261,7 @@ class Synthesizer:
         urlencoded forms, multipart with MULTIPART_BOUNDARY, YAML; deterministic bytes (a valid PNG
         for image/png) for binary types.
         """
-        kind = media_type.split(";", 1)[0].strip().lower()
+        kind = bare(media_type)
         schema = media.get("schema")
         if kind in ("*/*", "application/*") and isinstance(schema, dict):
             flat = self._flatten(schema)
@@ -279,7 +280,7 @@ class Synthesizer:
             found, value = self.example(media)
             if not found:
                 value = {}
-        if kind.endswith(("/json", "+json")):
+        if is_json(kind):
             return _json_bytes(value)
         if kind.endswith(("/xml", "+xml")):
             return self._xml(value, schema).encode("utf-8")

@@ -18,9 +18,8 @@ from urllib.parse import unquote
 
 from specmock.server.params import NOT_READ, Reader, reader
 from specmock.spec import LoadedSpec
+from specmock.spec.paths import template_pattern
 from specmock.spec.routes import routes_for
-
-PLACEHOLDER = re.compile(r"\{([^}]+)\}")  # a path parameter, anywhere in a segment
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,7 @@ def _query(raw: bytes) -> dict[str, list[str]]:
 
 
 def _pattern(path: str) -> re.Pattern[str] | None:
-    if "{" not in path:
-        return None
-    parts = PLACEHOLDER.split(path)
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
-    return re.compile(regex)
+    return template_pattern(path, named=True) if "{" in path else None
 
 
 def direct_routes(api: str, spec: LoadedSpec, settled: bool = True, prefix: str = "") -> list[DirectRoute]:

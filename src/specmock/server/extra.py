@@ -25,6 +25,7 @@ from specmock.server.dispatch import ApiRuntime, Dispatcher
 from specmock.server.overlap import Claim, clash_with
 from specmock.server.problems import problem
 from specmock.server.serialize import to_bytes
+from specmock.spec.media import is_json
 
 
 def _own_claims(own: list[BaseRoute]) -> list[Claim]:
@@ -72,8 +73,7 @@ async def _body(request: Request) -> Any:
     raw = await request.body()
     if not raw:
         return None
-    media = request.headers.get("content-type", "").split(";", maxsplit=1)[0].strip().lower()
-    if media.endswith("/json") or media.endswith("+json"):
+    if is_json(request.headers.get("content-type", "")):
         return json.loads(raw)
     return raw.decode("utf-8", errors="replace")
 

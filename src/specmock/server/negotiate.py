@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from specmock.spec import Operation
+from specmock.spec.media import is_json
 
 
 def default_status(op: Operation) -> str | None:
@@ -58,7 +59,7 @@ def choose_media(content: dict[str, Any], accept: str | None) -> str | None:
     if not declared:
         return None
     if not accept:
-        json_like = [m for m in declared if m.split(";")[0].strip().endswith(("/json", "+json"))]
+        json_like = [m for m in declared if is_json(m)]
         return (json_like or declared)[0]
     for wanted in _accepted(accept):
         if wanted == "*/*":  # what fetch and HTTP libraries send by default: JSON, as with no Accept

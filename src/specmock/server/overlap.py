@@ -1,6 +1,6 @@
 """Whether two routes can answer the same request: a concrete path that both templates match.
 
-Templates are read as the direct router reads them (`direct.PLACEHOLDER`): a placeholder is one
+Templates are read as the direct router reads them (`spec.paths.PLACEHOLDER`): a placeholder is one
 or more characters other than `/`, anywhere in a segment. Two templates overlap when they have
 as many segments and every pair of segments has a common string; the string found is shown in
 errors, so a user sees a request that would reach both routes.
@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from specmock.server.direct import PLACEHOLDER
+from specmock.spec.paths import PLACEHOLDER
 
 # a placeholder is _ONE then _MORE: one character, then zero or more
 _ONE, _MORE = object(), object()

@@ -17,6 +17,7 @@ from specmock.server.negotiate import choose_media
 from specmock.server.problems import problem
 from specmock.server.serialize import to_json
 from specmock.spec import Operation, SpecIndex
+from specmock.spec.media import bare, is_json
 
 if TYPE_CHECKING:
     from specmock.server.dispatch import ApiRuntime
@@ -68,15 +69,14 @@ def parse_body(runtime: ApiRuntime, op: Operation, content_type: str | None, raw
             ],
             status=415,
         )
-    base = media.split(";")[0].strip().lower()
-    if base.endswith("/json") or base.endswith("+json") or base == "*/*":
+    if is_json(media) or bare(media) == "*/*":
         try:
             value = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise BodyError(
                 [{"loc": ["body", getattr(exc, "pos", 0)], "msg": f"JSON decode error: {exc}", "type": "json_invalid"}]
             ) from None
-    elif base == "application/x-www-form-urlencoded":
+    elif bare(media) == "application/x-www-form-urlencoded":
         value = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         return value  # form fields arrive as strings: their types are not checked
     else:
@@ -95,7 +95,7 @@ def parse_body(runtime: ApiRuntime, op: Operation, content_type: str | None, raw
 def declares_validation_error(index: SpecIndex, op: Operation) -> bool:
     """Whether the operation declares a 422 with a JSON body (FastAPI's HTTPValidationError)."""
     declared = op.responses.get("422") or {}
-    return any(m.split(";")[0].endswith("json") for m in declared.get("content") or {})
+    return any(is_json(m) for m in declared.get("content") or {})
 
 
 def _names(errors: list[dict[str, Any]]) -> str:

@@ -10,6 +10,8 @@ from uuid import UUID
 
 import orjson
 
+from specmock.spec.media import is_json
+
 # datetimes go through _default, so UTC is written with Z as everywhere else in specmock
 _ORJSON = orjson.OPT_PASSTHROUGH_DATETIME
 
@@ -48,7 +50,6 @@ def to_bytes(value: Any, media_type: str) -> bytes:
     """Bytes for a media type: JSON for json types, UTF-8 text for str, bytes as they are."""
     if isinstance(value, bytes):
         return value
-    base = media_type.split(";", maxsplit=1)[0].strip().lower()
-    if isinstance(value, str) and not (base.endswith("/json") or base.endswith("+json")):
+    if isinstance(value, str) and not is_json(media_type):
         return value.encode()
     return to_json(value)
