@@ -86,6 +86,7 @@ def check(
     skip_final_collections()
     total = 0
     with ModelRenderer() as renderer:
+        from specmock.codegen.changes import spec_changes  # noqa: PLC0415
         from specmock.codegen.coupling import coupling_problems  # noqa: PLC0415
         from specmock.codegen.writer import drift, render  # noqa: PLC0415
 
@@ -100,6 +101,8 @@ def check(
             total += len(drifted) + len(problems)
             verdict = "ok" if not drifted and not problems else f"{len(drifted) + len(problems)} problem(s)"
             _echo(f"{api.name} ({api.spec.as_posix()}): {verdict}")
+            if drifted:
+                _changes(spec_changes(config, generated).lines, api.spec.as_posix())
             for item in drifted:
                 _echo(f"  drift: {item.path} is not what `specmock codegen` makes from {api.spec.as_posix()}")
                 _echo("\n".join("    " + line for line in item.diff.splitlines()))
@@ -109,6 +112,17 @@ def check(
         _echo(f"specmock check: {total} problem(s). Run `specmock codegen`, then fix the generators named above.")
         raise typer.Exit(EXIT_DRIFT)
     _echo(f"specmock check: {len(selected)} API(s) in sync with their specs.")
+
+
+def _changes(lines: list[str], spec: str, most: int = 60) -> None:
+    """What the spec changed since the committed package, before the file diffs."""
+    if not lines:
+        return
+    _echo(f"  {spec} changed since the committed package was generated:")
+    for line in lines[:most]:
+        _echo(f"    {line}")
+    if len(lines) > most:
+        _echo(f"    ... {len(lines) - most} more changes")
 
 
 @app.command()
