@@ -14,7 +14,7 @@ import importlib.util
 import sys
 import traceback
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -26,6 +26,7 @@ from specmock import coverage
 from specmock.codegen.writer import Generated
 from specmock.config import Config
 from specmock.registry import load_generators
+from specmock.spec.paths import placeholders
 
 _ENUM_ATTRS = frozenset(dir(Enum)) | {"value", "name", "_value_", "_name_"}
 
@@ -114,8 +115,21 @@ def _module_files(config: Config, module: str) -> list[Path]:
 class _Scanner(ast.NodeVisitor):
     """Finds uses of generated names in one file and checks them against the fresh models."""
 
-    def __init__(self, models: types.ModuleType, models_module: str, who: str, where: str, source: str):
+    def __init__(
+        self,
+        models: types.ModuleType,
+        models_module: str,
+        who: str,
+        where: str,
+        source: str,
+        parameters: dict[str, set[str]] | None = None,
+        extra: set[str] | None = None,
+        callers: dict[str, set[str]] | None = None,
+    ):
         self.models = models
+        self.callers = callers or {}  # helper name -> the operations whose handlers reach it
+        self.parameters = parameters or {}  # operationId -> the spec names of its parameters
+        self.every_parameter = set().union(*self.parameters.values(), extra or set())
         self.who = who
         self.models_module = models_module
         self.api_module = models_module.rsplit(".", 1)[0]
@@ -163,6 +177,33 @@ class _Scanner(ast.NodeVisitor):
                 self.report(node, f"{self.who} uses {cls_name}.{node.attr}, which {self.source} no longer defines")
         self.generic_visit(node)
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._function(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._function(node)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Parameters read by name: of the operation a handler claims, or of some operation for a helper."""
+        claimed, extra = _claims(node)
+        if not extra and self.parameters:
+            # a handler reads its own operation's parameters; a helper those of every handler that calls it
+            ops = [claimed] if claimed is not None else sorted(self.callers.get(node.name, ()))
+            ops = [op for op in ops if op in self.parameters]
+            for line, name in _parameter_reads(node):
+                lacking = [op for op in ops if name not in self.parameters[op]]
+                if lacking:
+                    self.report(
+                        line,
+                        f"{self.who} reads parameter `{name}` of {', '.join(lacking)}, "
+                        f"which {self.source} no longer defines",
+                    )
+                elif not ops and name not in self.every_parameter:
+                    self.report(
+                        line, f"{self.who} reads parameter `{name}`, which no operation of {self.source} defines"
+                    )
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
         cls_name = self._class_of(node.func)
         cls = getattr(self.models, cls_name, None) if cls_name else None
@@ -178,21 +219,127 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+def _claims(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str | None, bool]:
+    """The operationId a function's `@<generators>.operation("...")` claims, and whether it is an
+    extra route (`.route` or `.websocket`), whose parameters are not the spec's."""
+    claimed, extra = None, False
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
+            if decorator.func.attr == "operation" and decorator.args and isinstance(decorator.args[0], ast.Constant):
+                claimed = str(decorator.args[0].value)
+            elif decorator.func.attr in ("route", "websocket"):
+                extra = True
+    return claimed, extra
+
+
+def _callers(trees: Sequence[ast.Module]) -> dict[str, set[str]]:
+    """Which operations reach each function of the package, through calls by name from their handlers.
+
+    Functions are known by name alone (a call `x.f(...)` or `f(...)` reaches every `def f`): an
+    over-approximation that only widens the operations a helper's reads are checked against.
+    """
+    calls: dict[str, set[str]] = {}
+    roots: dict[str, set[str]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                called = calls.setdefault(node.name, set())
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name | ast.Attribute):
+                        called.add(inner.func.id if isinstance(inner.func, ast.Name) else inner.func.attr)
+                claimed, _ = _claims(node)
+                if claimed is not None:
+                    roots.setdefault(node.name, set()).add(claimed)
+    reached: dict[str, set[str]] = {}
+    for root, ops in roots.items():
+        seen, todo = {root}, [root]
+        while todo:
+            for callee in calls.get(todo.pop(), ()):
+                if callee in calls and callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
+        for name in seen - {root}:
+            reached.setdefault(name, set()).update(ops)
+    return reached
+
+
+def _extra_placeholders(tree: ast.Module) -> list[str]:
+    """The path placeholders of the extra routes a module declares (`@<generators>.route("/x/{key}")`)."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr in ("route", "websocket")
+                    and decorator.args
+                    and isinstance(decorator.args[0], ast.Constant)
+                ):
+                    out += placeholders(str(decorator.args[0].value))
+    return out
+
+
+def _parameter_reads(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[ast.AST, str]]:
+    """`x.params["name"]`, `x.params.get("name")` and the same through `p = x.params`, in a function
+    (nested functions are read as their own)."""
+    aliases: set[str] = set()
+    body = [n for stmt in function.body for n in _walk_own(stmt)]
+    for n in body:
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute) and n.value.attr == "params":
+            aliases.update(t.id for t in n.targets if isinstance(t, ast.Name))
+
+    def is_params(expr: ast.expr) -> bool:
+        return (isinstance(expr, ast.Attribute) and expr.attr == "params") or (
+            isinstance(expr, ast.Name) and expr.id in aliases
+        )
+
+    reads: list[tuple[ast.AST, str]] = []
+    for n in body:
+        if isinstance(n, ast.Subscript) and is_params(n.value) and isinstance(n.slice, ast.Constant):
+            reads.append((n, str(n.slice.value)))
+        elif (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("get", "pop")
+            and is_params(n.func.value)
+            and n.args
+            and isinstance(n.args[0], ast.Constant)
+        ):
+            reads.append((n, str(n.args[0].value)))
+    return reads
+
+
+def _walk_own(node: ast.AST) -> list[ast.AST]:
+    """Every node under `node`, nested function bodies left out."""
+    out = [node]
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            out += _walk_own(child)
+    return out
+
+
 def static_problems(config: Config, generated: Generated, models: types.ModuleType) -> list[Problem]:
     """Uses of enum members, classes and fields that the fresh models do not have."""
     module = generated.api.generators
     if module is None:
         return []
     models_module = f"{config.package}.{generated.api.name}.models"
+    parameters = {op.operation_id: {p.name for p in op.parameters} for op in generated.spec.index.operations}
     problems = []
+    trees: list[tuple[str, ast.Module]] = []
     for file in _module_files(config, module):
         where = _relative(config, str(file))
         try:
-            tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+            trees.append((where, ast.parse(file.read_text(encoding="utf-8"), filename=str(file))))
         except SyntaxError as exc:
             problems.append(Problem(f"{where}:{exc.lineno}", f"syntax error: {exc.msg}"))
-            continue
-        scanner = _Scanner(models, models_module, module, where, generated.api.spec.as_posix())
+    # a helper may serve the package's extra routes too: their path placeholders are its own names
+    extra = {name for _, tree in trees for name in _extra_placeholders(tree)}
+    callers = _callers([tree for _, tree in trees])
+    source = generated.api.spec.as_posix()
+    for where, tree in trees:
+        scanner = _Scanner(models, models_module, module, where, source, parameters, extra, callers)
         scanner.visit(tree)
         problems.extend(scanner.problems)
     return problems

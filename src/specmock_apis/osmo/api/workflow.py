@@ -74,15 +74,18 @@ def _known(wanted: list[str] | None, known: tuple[str, ...]) -> list[str] | None
     return [w for w in wanted if w in known]
 
 
-def list_filters(ctx: Context, everyone: Workflows) -> dict[str, list[str]] | None:
-    """The filters on fixed workflow fields (not status), or None when they can match nothing."""
+def list_filters(ctx: Context, everyone: Workflows, tags: list[str] | None = None) -> dict[str, list[str]] | None:
+    """The filters on fixed workflow fields (not status), or None when they can match nothing.
+
+    `tags` comes from the caller: only the workflow list has that parameter.
+    """
     p = ctx.params
     users = p.get("users") or ([] if p.get("all_users") else [p.get("x-osmo-user") or catalog.CURRENT_USER])
     wanted = {
         "priority": p.get("priority"),
         "user": _known(users, everyone.users),
         "pool": _known(p.get("pools"), everyone.pools),
-        "tag": _known(p.get("tags"), catalog.TAGS),
+        "tag": _known(tags, catalog.TAGS),
     }
     if any(v == [] for v in wanted.values()):
         return None
@@ -128,7 +131,7 @@ def list_workflows(ctx: Context) -> dict[str, Any]:
     """GET /api/workflow: exact filters, exact pages, `more_entries` true only when more match."""
     offset, limit = page_bounds(ctx)
     everyone = workflows(ctx)
-    filters = list_filters(ctx, everyone)
+    filters = list_filters(ctx, everyone, ctx.params.get("tags"))
     if filters is None:
         return {"workflows": [], "more_entries": False}
     name = ctx.params.get("name")
