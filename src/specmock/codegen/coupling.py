@@ -26,6 +26,8 @@ from specmock import coverage
 from specmock.codegen.writer import Generated
 from specmock.config import Config
 from specmock.registry import load_generators
+from specmock.spec.index import Operation, SpecIndex
+from specmock.spec.media import is_json
 from specmock.spec.paths import placeholders
 
 _ENUM_ATTRS = frozenset(dir(Enum)) | {"value", "name", "_value_", "_name_"}
@@ -125,8 +127,10 @@ class _Scanner(ast.NodeVisitor):
         parameters: dict[str, set[str]] | None = None,
         extra: set[str] | None = None,
         callers: dict[str, set[str]] | None = None,
+        fields: dict[str, tuple[str, set[str]]] | None = None,
     ):
         self.models = models
+        self.fields = fields or {}  # operationId -> (its success status, the fields its JSON body declares)
         self.callers = callers or {}  # helper name -> the operations whose handlers reach it
         self.parameters = parameters or {}  # operationId -> the spec names of its parameters
         self.every_parameter = set().union(*self.parameters.values(), extra or set())
@@ -186,6 +190,16 @@ class _Scanner(ast.NodeVisitor):
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Parameters read by name: of the operation a handler claims, or of some operation for a helper."""
         claimed, extra = _claims(node)
+        if claimed in self.fields:
+            status, known = self.fields[claimed]
+            for returned in _returned_keys(node):
+                for key_node, key in returned:
+                    if key not in known:
+                        self.report(
+                            key_node,
+                            f"{self.who} returns field `{key}` for {claimed}, which its {status} response "
+                            f"in {self.source} no longer has",
+                        )
         if not extra and self.parameters:
             # a handler reads its own operation's parameters; a helper those of every handler that calls it
             ops = [claimed] if claimed is not None else sorted(self.callers.get(node.name, ()))
@@ -263,6 +277,34 @@ def _callers(trees: Sequence[ast.Module]) -> dict[str, set[str]]:
     return reached
 
 
+def _returned_keys(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[list[tuple[ast.AST, str]]]:
+    """The string keys of every dict literal a function returns as it is (nested functions left out)."""
+    out = []
+    for node in (n for stmt in function.body for n in _walk_own(stmt)):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
+            keys: list[tuple[ast.AST, str]] = [
+                (k, k.value) for k in node.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            ]
+            out.append(keys)
+    return out
+
+
+def _body_fields(index: SpecIndex, op: Operation) -> tuple[str, set[str]] | None:
+    """The success status of an operation and the properties of its JSON body, where it names them."""
+    for status in sorted(op.responses):
+        if not status.startswith("2"):
+            continue
+        content = (index.resolve(op.responses[status]) or {}).get("content") or {}
+        media = next((m for m in content if is_json(m)), None)
+        schema = index.resolve((content.get(media) or {}).get("schema")) if media else None
+        if not isinstance(schema, dict):
+            return None
+        parts = [schema, *(index.resolve(s) for s in schema.get("allOf") or [])]
+        properties = {name for part in parts if isinstance(part, dict) for name in part.get("properties") or {}}
+        return (status, properties) if properties else None
+    return None
+
+
 def _extra_placeholders(tree: ast.Module) -> list[str]:
     """The path placeholders of the extra routes a module declares (`@<generators>.route("/x/{key}")`)."""
     out: list[str] = []
@@ -337,9 +379,11 @@ def static_problems(config: Config, generated: Generated, models: types.ModuleTy
     # a helper may serve the package's extra routes too: their path placeholders are its own names
     extra = {name for _, tree in trees for name in _extra_placeholders(tree)}
     callers = _callers([tree for _, tree in trees])
+    index = generated.spec.index
+    fields = {op.operation_id: found for op in index.operations if (found := _body_fields(index, op)) is not None}
     source = generated.api.spec.as_posix()
     for where, tree in trees:
-        scanner = _Scanner(models, models_module, module, where, source, parameters, extra, callers)
+        scanner = _Scanner(models, models_module, module, where, source, parameters, extra, callers, fields)
         scanner.visit(tree)
         problems.extend(scanner.problems)
     return problems

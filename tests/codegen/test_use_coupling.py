@@ -1,5 +1,6 @@
-"""`specmock check` knows which parameters the generators read: a handler's own operation's, and a
-helper's, those of every handler that calls it. The OSMO spec is mutated in a copy of the project."""
+"""`specmock check` knows what generators use of an operation: the parameters they read (a handler
+its own operation's, a helper those of every handler that calls it) and the fields of the dicts a
+handler returns. The OSMO spec is mutated in a copy of the project."""
 
 from __future__ import annotations
 
@@ -63,3 +64,21 @@ def test_the_bundled_generators_read_only_parameters_the_spec_has() -> None:
     result = run_specmock("check")
     assert result.code == 0, result.text
     assert "reads parameter" not in result.out
+
+
+def test_a_response_field_a_handler_fills_names_the_return(tmp_path: Path) -> None:
+    """A field dropped from the workflow list's 200 body, which its handler returns as a dict."""
+
+    def drop(document: dict) -> None:  # type: ignore[type-arg]
+        ref = document["paths"]["/api/workflow"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        schema = document["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+        del schema["properties"]["more_entries"]
+        schema["required"] = [r for r in schema.get("required", []) if r != "more_entries"]
+
+    result = run_specmock("check", cwd=_mutated(tmp_path, drop))
+    assert result.code == 1, result.text
+    assert (
+        f"specmock_apis.osmo returns field `more_entries` for {LIST}, which its 200 response in specs/osmo.yaml "
+        "no longer has"
+    ) in result.out
+    assert "src/specmock_apis/osmo/api/workflow.py:" in result.out
