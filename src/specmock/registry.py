@@ -6,7 +6,7 @@ import functools
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -46,10 +46,6 @@ class Volume:
         """How many items the collection holds for this request (`--volume api.name=N` or the preset's)."""
         return ctx.volumes.get(self.name, self.size.default)
 
-    def of(self, volumes: Mapping[str, int]) -> int:
-        """The total in a mapping of collection totals, the default where it has none."""
-        return volumes.get(self.name, self.size.default)
-
 
 @dataclass(frozen=True)
 class ExtraRoute:
@@ -75,7 +71,6 @@ class Generators:
         self.sites: dict[str, tuple[str, int]] = {}
         self.collections: dict[str, CollectionSize] = {}
         self.routes: list[ExtraRoute] = []
-        self._memos: list[Any] = []
 
     def collection(self, name: str, default: int, low: int | None = None, high: int | None = None) -> Volume:
         """Declare a collection and its totals per preset; `--volume api.name=N` overrides them."""
@@ -96,21 +91,13 @@ class Generators:
     def memo(self, maxsize: int = 16) -> Callable[[F], F]:
         """Decorator: keep the answers of a pure function of (seed, ...) in a bounded cache.
 
-        Bounded because every `Prefer: seed=N` or volume asks for another entry; `clear_memos`
-        empties them all (tests, and a reload of the package).
+        Bounded because every `Prefer: seed=N` or volume asks for another entry.
         """
 
         def wrap(func: F) -> F:
-            cached = functools.lru_cache(maxsize=maxsize)(func)
-            self._memos.append(cached)
-            return cached  # type: ignore[return-value]
+            return functools.lru_cache(maxsize=maxsize)(func)  # type: ignore[return-value]
 
         return wrap
-
-    def clear_memos(self) -> None:
-        """Empty every cache made with `memo`."""
-        for cached in self._memos:
-            cached.cache_clear()
 
     def operation(self, operation_id: str) -> Callable[[F], F]:
         """Decorator: the function answers this operation instead of schema-driven synthesis."""

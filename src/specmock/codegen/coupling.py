@@ -114,6 +114,16 @@ def _module_files(config: Config, module: str) -> list[Path]:
     return [Path(spec.origin)]
 
 
+@dataclass(frozen=True)
+class _Operations:
+    """What the spec says of its operations, and the package of its handlers, for the reads."""
+
+    parameters: dict[str, set[str]]  # operationId -> the spec names of its parameters
+    fields: dict[str, tuple[str, set[str]]]  # operationId -> (success status, the fields its JSON body declares)
+    callers: dict[str, set[str]]  # helper name -> the operations whose handlers reach it
+    every_parameter: set[str]  # any operation's, and the path placeholders of the package's extra routes
+
+
 class _Scanner(ast.NodeVisitor):
     """Finds uses of generated names in one file and checks them against the fresh models."""
 
@@ -124,16 +134,10 @@ class _Scanner(ast.NodeVisitor):
         who: str,
         where: str,
         source: str,
-        parameters: dict[str, set[str]] | None = None,
-        extra: set[str] | None = None,
-        callers: dict[str, set[str]] | None = None,
-        fields: dict[str, tuple[str, set[str]]] | None = None,
+        operations: _Operations | None = None,
     ):
         self.models = models
-        self.fields = fields or {}  # operationId -> (its success status, the fields its JSON body declares)
-        self.callers = callers or {}  # helper name -> the operations whose handlers reach it
-        self.parameters = parameters or {}  # operationId -> the spec names of its parameters
-        self.every_parameter = set().union(*self.parameters.values(), extra or set())
+        self.operations = operations or _Operations({}, {}, {}, set())
         self.who = who
         self.models_module = models_module
         self.api_module = models_module.rsplit(".", 1)[0]
@@ -190,8 +194,8 @@ class _Scanner(ast.NodeVisitor):
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Parameters read by name: of the operation a handler claims, or of some operation for a helper."""
         claimed, extra = _claims(node)
-        if claimed in self.fields:
-            status, known = self.fields[claimed]
+        if claimed in self.operations.fields:
+            status, known = self.operations.fields[claimed]
             for returned in _returned_keys(node):
                 for key_node, key in returned:
                     if key not in known:
@@ -200,19 +204,19 @@ class _Scanner(ast.NodeVisitor):
                             f"{self.who} returns field `{key}` for {claimed}, which its {status} response "
                             f"in {self.source} no longer has",
                         )
-        if not extra and self.parameters:
+        if not extra and self.operations.parameters:
             # a handler reads its own operation's parameters; a helper those of every handler that calls it
-            ops = [claimed] if claimed is not None else sorted(self.callers.get(node.name, ()))
-            ops = [op for op in ops if op in self.parameters]
+            ops = [claimed] if claimed is not None else sorted(self.operations.callers.get(node.name, ()))
+            ops = [op for op in ops if op in self.operations.parameters]
             for line, name in _parameter_reads(node):
-                lacking = [op for op in ops if name not in self.parameters[op]]
+                lacking = [op for op in ops if name not in self.operations.parameters[op]]
                 if lacking:
                     self.report(
                         line,
                         f"{self.who} reads parameter `{name}` of {', '.join(lacking)}, "
                         f"which {self.source} no longer defines",
                     )
-                elif not ops and name not in self.every_parameter:
+                elif not ops and name not in self.operations.every_parameter:
                     self.report(
                         line, f"{self.who} reads parameter `{name}`, which no operation of {self.source} defines"
                     )
@@ -376,14 +380,18 @@ def static_problems(config: Config, generated: Generated, models: types.ModuleTy
             trees.append((where, ast.parse(file.read_text(encoding="utf-8"), filename=str(file))))
         except SyntaxError as exc:
             problems.append(Problem(f"{where}:{exc.lineno}", f"syntax error: {exc.msg}"))
+    index = generated.spec.index
     # a helper may serve the package's extra routes too: their path placeholders are its own names
     extra = {name for _, tree in trees for name in _extra_placeholders(tree)}
-    callers = _callers([tree for _, tree in trees])
-    index = generated.spec.index
-    fields = {op.operation_id: found for op in index.operations if (found := _body_fields(index, op)) is not None}
+    operations = _Operations(
+        parameters,
+        {op.operation_id: found for op in index.operations if (found := _body_fields(index, op)) is not None},
+        _callers([tree for _, tree in trees]),
+        set().union(*parameters.values(), extra),
+    )
     source = generated.api.spec.as_posix()
     for where, tree in trees:
-        scanner = _Scanner(models, models_module, module, where, source, parameters, extra, callers, fields)
+        scanner = _Scanner(models, models_module, module, where, source, operations)
         scanner.visit(tree)
         problems.extend(scanner.problems)
     return problems

@@ -288,7 +288,7 @@ class Workflows:
         """The generated list under these filters, as the overlay pages it."""
         if not statuses:
             return QueryBase(self.collection, self.collection.query(dict(filters)), after=after, before=before)
-        plan = _plan(self.layout, self.total, tuple(statuses), tuple(sorted((k, tuple(v)) for k, v in filters.items())))
+        plan = self._plan(filters, statuses)
         return PlanBase(plan, self.collection, after, before)
 
     def _changed_now(self) -> list[Workflow]:
@@ -300,13 +300,17 @@ class Workflows:
     def _named(self, index: int, name: str) -> bool:
         return self.name_of(self.newest - index) == name
 
+    def _plan(self, filters: Mapping[str, list[str]], statuses: list[str]) -> Plan:
+        """The kept plan of a status filter with these other filters."""
+        return _plan(self.layout, self.total, tuple(statuses), tuple(sorted((k, tuple(v)) for k, v in filters.items())))
+
     def _page(
         self, offset: int, limit: int, filters: Mapping[str, list[str]], statuses: list[str] | None, **bounds: Any
     ) -> tuple[list[Workflow], bool]:
         if not statuses:
             page = self.collection.page(offset, limit, dict(filters), order="DESC", **bounds)
             return page.items, page.more
-        plan = _plan(self.layout, self.total, tuple(statuses), tuple(sorted((k, tuple(v)) for k, v in filters.items())))
+        plan = self._plan(filters, statuses)
         return plan.page(self.collection, offset, limit, **bounds)
 
     def groups(self, wf: Workflow) -> tuple[Group, ...]:
