@@ -150,6 +150,20 @@ class Dispatcher:
         self.seq = seq  # what sampled validation draws from, as in a single process
         return seq
 
+    def _number(self) -> int:
+        """The next request number: this process's own, or the board's with workers."""
+        if self.board is None:
+            self.seq += 1
+            return self.seq
+        return self._take(self.board)
+
+    def _record(self, line: Served) -> None:
+        """One line of the request log, where the workers' log lives if they share one."""
+        if self.board is None:
+            self.log.append(line)
+        else:
+            self.board.record(list(line))
+
     def served(self, limit: int) -> list[Served]:
         """The last `limit` lines of the request log (at most 200), newest first."""
         if limit <= 0:
@@ -221,9 +235,7 @@ class Dispatcher:
         Tried before the request's parameters are even read: a kept answer was made for exactly
         this path, query and headers, so they were valid then and the answer is the same now.
         """
-        board = self.board
-        if board is not None:
-            self.sync()  # faults or a seed set on another worker decide whether a kept answer may go
+        self.sync()  # faults or a seed set on another worker decide whether a kept answer may go
         if not self._calm(api, operation_id):
             return False
         key = self._cache_key(scope, self.now(), self.store.version())
@@ -231,11 +243,7 @@ class Dispatcher:
         if kept is None:
             return False
         started = time.perf_counter()
-        if board is None:
-            self.seq += 1
-            seq = self.seq
-        else:
-            seq = self._take(board)
+        seq = self._number()
         headers = [
             *kept.headers,
             (b"x-specmock-seed", kept.seed.encode("latin-1")),
@@ -248,21 +256,13 @@ class Dispatcher:
         line = Served(
             seq, "GET", scope["path"], api, operation_id, kept.status, elapsed, "none", "cached " + kept.source
         )
-        if board is None:
-            self.log.append(line)
-        else:
-            board.record(list(line))
+        self._record(line)
         return True
 
     async def __call__(self, request: Request, api: str, operation_id: str, params: dict[str, Any]) -> Response:
         """Answer one request of one operation."""
         started = time.perf_counter()
-        board = self.board
-        if board is None:
-            self.seq += 1
-            seq = self.seq
-        else:
-            seq = self._take(board)
+        seq = self._number()
         runtime = self.apis[api]
         op = runtime.operations[operation_id]
         prefer = parse_prefer(request.headers.get("prefer"))
@@ -291,10 +291,7 @@ class Dispatcher:
             fault,
             source,
         )
-        if board is None:
-            self.log.append(line)
-        else:
-            board.record(list(line))
+        self._record(line)
         if fault == "drop":
             raise DropResponse
         return response
